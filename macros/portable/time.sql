@@ -1,0 +1,79 @@
+{#- Time helpers. Each dispatches, so an adapter other than DuckDB can override one macro
+    instead of every model (see DECISIONS.md, "Portability"). -#}
+
+{#- The build's as_of instant as a UTC TIMESTAMP literal: var `as_of`, else the start of this
+    dbt invocation, so every model of one build agrees on it. -#}
+{% macro as_of_timestamp() -%}
+  {%- set raw = var('as_of', none) -%}
+  {%- if raw is none or (raw | string | trim) in ('', 'None', 'null', 'now') -%}
+    {%- set raw = run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
+  {%- endif -%}
+  {{ parse_timestamp_utc("'" ~ (raw | string | trim) ~ "'") }}
+{%- endmacro %}
+
+
+{#- Text or timestamp → UTC TIMESTAMP; null when it cannot be parsed. ISO-8601 with an offset
+    (`Z`, `+07:00`) is honoured, without one it is UTC. -#}
+{% macro parse_timestamp_utc(expr) -%}
+  {{ return(adapter.dispatch('parse_timestamp_utc', 'chat_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp_utc(expr) -%}
+  cast({{ expr }} as timestamp)
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp_utc(expr) -%}
+  cast(timezone('UTC', try_cast({{ expr }} as timestamptz)) as timestamp)
+{%- endmacro %}
+
+
+{#- UTC TIMESTAMP + a number of hours (the number may be a column). -#}
+{% macro add_hours(ts, hours) -%}
+  {{ return(adapter.dispatch('add_hours', 'chat_warehouse')(ts, hours)) }}
+{%- endmacro %}
+
+{% macro default__add_hours(ts, hours) -%}
+  {{ dbt.dateadd('hour', hours, ts) }}
+{%- endmacro %}
+
+{% macro duckdb__add_hours(ts, hours) -%}
+  ({{ ts }} + to_hours(cast({{ hours }} as bigint)))
+{%- endmacro %}
+
+
+{#- Whole seconds from `start_ts` to `end_ts` (both UTC TIMESTAMP). -#}
+{% macro seconds_between(start_ts, end_ts) -%}
+  {{ return(adapter.dispatch('seconds_between', 'chat_warehouse')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_ts, end_ts) -%}
+  {{ dbt.datediff(start_ts, end_ts, 'second') }}
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start_ts, end_ts) -%}
+  (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}
+
+
+{#- The local calendar date of a UTC TIMESTAMP in an IANA time zone (daylight saving honoured). -#}
+{% macro local_date(ts, tz) -%}
+  {{ return(adapter.dispatch('local_date', 'chat_warehouse')(ts, tz)) }}
+{%- endmacro %}
+
+{% macro default__local_date(ts, tz) -%}
+  cast(convert_timezone('UTC', {{ tz }}, {{ ts }}) as date)
+{%- endmacro %}
+
+{% macro duckdb__local_date(ts, tz) -%}
+  cast(timezone({{ tz }}, timezone('UTC', {{ ts }})) as date)
+{%- endmacro %}
+
+
+{#- Is `tz` a time zone name the warehouse knows? Used to quarantine shops. -#}
+{% macro known_time_zones_relation() -%}
+  {{ return(adapter.dispatch('known_time_zones_relation', 'chat_warehouse')()) }}
+{%- endmacro %}
+
+{% macro duckdb__known_time_zones_relation() -%}
+  (select name as time_zone_name from pg_timezone_names())
+{%- endmacro %}

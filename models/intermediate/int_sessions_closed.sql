@@ -1,0 +1,74 @@
+-- One row per session (metrics.md §2): who opened it, when, and how and when it closed.
+-- A session's close is the first close after its opening row; the conversation's last
+-- session, with no close after it, closes at its pending close instant once that is <= as_of
+-- and is otherwise still open (closed_at and close_reason null).
+with events as (
+    select * from {{ ref('int_conversation_events_sessionized') }}
+),
+
+openings as (
+    select
+        conversation_id,
+        shop_id,
+        walk_seq as session_opener_seq,
+        event_id as opening_message_id,
+        sender_id as buyer_id,
+        event_at as started_at
+    from events
+    where is_session_opener
+),
+
+ranked_closes as (
+    select
+        conversation_id,
+        closes_session_opener_seq as session_opener_seq,
+        marker_closed_at,
+        marker_close_reason,
+        row_number() over (
+            partition by conversation_id, closes_session_opener_seq order by walk_seq
+        ) as close_rank
+    from events
+    where is_close_marker
+        and closes_session_opener_seq is not null
+),
+
+first_closes as (
+    select * from ranked_closes where close_rank = 1
+),
+
+last_events as (
+    select conversation_id, pending_close_at, pending_close_reason
+    from events
+    where is_last_event
+),
+
+final as (
+    select
+        {{ surrogate_key(['openings.conversation_id', 'openings.opening_message_id']) }}
+            as session_id,
+        openings.conversation_id,
+        openings.shop_id,
+        openings.session_opener_seq,
+        openings.opening_message_id,
+        openings.buyer_id,
+        openings.started_at,
+        case
+            when first_closes.marker_closed_at is not null then first_closes.marker_closed_at
+            when last_events.pending_close_at <= {{ as_of_timestamp() }}
+                then last_events.pending_close_at
+        end as closed_at,
+        case
+            when first_closes.marker_closed_at is not null then first_closes.marker_close_reason
+            when last_events.pending_close_at <= {{ as_of_timestamp() }}
+                then last_events.pending_close_reason
+        end as close_reason
+    from openings
+    left join first_closes
+        on openings.conversation_id = first_closes.conversation_id
+        and openings.session_opener_seq = first_closes.session_opener_seq
+    left join last_events
+        on openings.conversation_id = last_events.conversation_id
+        and first_closes.session_opener_seq is null
+)
+
+select * from final

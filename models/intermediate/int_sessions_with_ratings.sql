@@ -1,0 +1,53 @@
+-- The rating of each session (metrics.md §6): a rating belongs to its conversation's latest
+-- session that started at or before rated_at; of several on one session the latest counts.
+with sessions as (
+    select conversation_id, session_opener_seq, started_at
+    from {{ ref('int_sessions_closed') }}
+),
+
+ratings as (
+    select * from {{ ref('stg_chat__session_ratings') }}
+    where rated_at <= {{ as_of_timestamp() }}
+),
+
+rating_sessions as (
+    select
+        ratings.rating_id,
+        ratings.rated_at,
+        ratings.score,
+        sessions.conversation_id,
+        sessions.session_opener_seq,
+        row_number() over (
+            partition by ratings.rating_id
+            order by sessions.started_at desc, sessions.session_opener_seq desc
+        ) as session_rank
+    from ratings
+    inner join sessions
+        on ratings.conversation_id = sessions.conversation_id
+        and sessions.started_at <= ratings.rated_at
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by conversation_id, session_opener_seq
+            order by rated_at desc, rating_id desc
+        ) as rating_rank
+    from rating_sessions
+    where session_rank = 1
+),
+
+final as (
+    select
+        conversation_id,
+        session_opener_seq,
+        rating_id,
+        rated_at,
+        score as rating_score,
+        score >= 4 as is_satisfied
+    from ranked
+    where rating_rank = 1
+)
+
+select * from final

@@ -1,0 +1,62 @@
+-- One row per chat session: its bounds, 24-hour response flag, exclusion, responsible agent,
+-- rating and attributed orders (metrics.md §2–§6). session_date is the shop's local date.
+with sessions as (
+    select * from {{ ref('int_sessions_with_responsible_agents') }}
+),
+
+shops as (
+    select * from {{ ref('stg_chat__shops') }}
+),
+
+ratings as (
+    select * from {{ ref('int_sessions_with_ratings') }}
+),
+
+orders as (
+    select
+        session_id,
+        cast(count(*) as bigint) as attributed_order_count,
+        sum(amount) as attributed_order_amount
+    from {{ ref('int_orders_attributed') }}
+    group by session_id
+),
+
+final as (
+    select
+        sessions.session_id,
+        sessions.conversation_id,
+        sessions.shop_id,
+        shops.platform,
+        sessions.buyer_id,
+        sessions.started_at,
+        {{ local_date('sessions.started_at', 'shops.timezone') }} as session_date,
+        sessions.closed_at,
+        sessions.close_reason,
+        sessions.clock_started_at,
+        sessions.response_deadline_at,
+        sessions.first_human_reply_at,
+        cast(sessions.first_response_seconds as double) as first_response_seconds,
+        sessions.response_status,
+        sessions.is_excluded,
+        sessions.exclusion_reason,
+        not sessions.is_excluded and sessions.response_status <> 'PENDING' as is_counted_in_rate,
+        sessions.responsible_agent_id,
+        sessions.buyer_message_count,
+        sessions.human_reply_count,
+        ratings.rating_score,
+        ratings.is_satisfied,
+        coalesce(orders.attributed_order_count, 0) as attributed_order_count,
+        coalesce(orders.attributed_order_amount, 0) as attributed_order_amount,
+        sessions.opening_message_id,
+        shops.timezone as shop_timezone
+    from sessions
+    inner join shops
+        on sessions.shop_id = shops.shop_id
+    left join ratings
+        on sessions.conversation_id = ratings.conversation_id
+        and sessions.session_opener_seq = ratings.session_opener_seq
+    left join orders
+        on sessions.session_id = orders.session_id
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- Every landing row of `agents`, typed, with the first contract rule it breaks (or null).
+with source as (
+    select * from {{ source('landing', 'agents') }}
+),
+
+shops as (
+    select shop_id from {{ ref('stg_chat__shops') }}
+),
+
+typed as (
+    select
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('shop_id') }} as shop_id,
+        {{ clean_text('nickname') }} as nickname,
+        {{ clean_enum('role') }} as role,
+        {{ clean_text('max_concurrent_sessions') }} as max_concurrent_sessions_raw,
+        try_cast({{ clean_text('max_concurrent_sessions') }} as integer) as max_concurrent_sessions,
+        _source_file,
+        {{ landing_row('source') }} as _landing_row
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            {{ rule_required('agent_id') }}
+            {{ rule_required('shop_id') }}
+            {{ rule_enum('role', ['OWNER', 'ADMIN', 'AGENT'], required=false) }}
+            when max_concurrent_sessions_raw is not null
+                and (max_concurrent_sessions is null or max_concurrent_sessions < 0)
+                then 'max_concurrent_sessions_invalid'
+            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+        end as quarantine_rule
+    from typed
+)
+
+{{ finish_base_model('checked', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions') }}

@@ -1,0 +1,47 @@
+-- Every landing row of `conversation_actions` (each a version of an action), typed, with the
+-- first contract rule it breaks (or null). Identical versions (same action_id and updated_at)
+-- collapse to one.
+with source as (
+    select * from {{ source('landing', 'conversation_actions') }}
+),
+
+shops as (
+    select shop_id from {{ ref('stg_chat__shops') }}
+),
+
+typed as (
+    select
+        {{ clean_text('action_id') }} as action_id,
+        {{ clean_text('conversation_id') }} as conversation_id,
+        {{ clean_text('shop_id') }} as shop_id,
+        {{ clean_enum('action_type') }} as action_type,
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('acted_at') }} as acted_at_raw,
+        {{ parse_timestamp_utc(clean_text('acted_at')) }} as acted_at,
+        {{ clean_enum('report_status') }} as report_status,
+        {{ clean_text('updated_at') }} as updated_at_raw,
+        {{ parse_timestamp_utc(clean_text('updated_at')) }} as updated_at,
+        _source_file,
+        {{ landing_row('source') }} as _landing_row
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            {{ rule_required('action_id') }}
+            {{ rule_required('conversation_id') }}
+            {{ rule_required('shop_id') }}
+            {{ rule_enum('action_type', ['CLOSE_SESSION', 'MARK_NO_REPLY_NEEDED', 'REPORT_BUYER']) }}
+            {{ rule_timestamp('acted_at') }}
+            {{ rule_timestamp('updated_at') }}
+            {{ rule_enum('report_status', ['PENDING', 'UPHELD', 'REJECTED'], required=false) }}
+            when action_type = 'REPORT_BUYER' and report_status is null then 'report_status_missing'
+            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+        end as quarantine_rule
+    from typed
+)
+
+{{ finish_base_model('checked', ['action_id', 'updated_at'],
+    'acted_at, conversation_id, action_type, agent_id, report_status, shop_id') }}

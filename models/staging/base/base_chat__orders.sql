@@ -1,0 +1,44 @@
+-- Every landing row of `orders`, typed, with the first contract rule it breaks (or null).
+-- Rows sharing an order_id collapse to the earliest created_at.
+with source as (
+    select * from {{ source('landing', 'orders') }}
+),
+
+shops as (
+    select shop_id from {{ ref('stg_chat__shops') }}
+),
+
+typed as (
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('shop_id') }} as shop_id,
+        {{ clean_text('buyer_id') }} as buyer_id,
+        {{ clean_text('created_at') }} as created_at_raw,
+        {{ parse_timestamp_utc(clean_text('created_at')) }} as created_at,
+        {{ clean_text('amount') }} as amount_raw,
+        try_cast({{ clean_text('amount') }} as decimal(18, 2)) as amount,
+        {{ clean_enum('currency') }} as currency,
+        _source_file,
+        {{ landing_row('source') }} as _landing_row
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            {{ rule_required('order_id') }}
+            {{ rule_required('shop_id') }}
+            {{ rule_required('buyer_id') }}
+            {{ rule_timestamp('created_at') }}
+            when amount_raw is null then 'amount_missing'
+            when amount is null then 'amount_invalid'
+            when amount < 0 then 'amount_negative'
+            when currency is not null and not regexp_full_match(currency, '[A-Z]{3}')
+                then 'currency_invalid'
+            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+        end as quarantine_rule
+    from typed
+)
+
+{{ finish_base_model('checked', ['order_id'], 'created_at, amount, buyer_id, shop_id, currency') }}

@@ -1,0 +1,35 @@
+-- Every landing row of `shops`, typed, with the first contract rule it breaks (or null).
+with source as (
+    select * from {{ source('landing', 'shops') }}
+),
+
+typed as (
+    select
+        {{ clean_text('shop_id') }} as shop_id,
+        {{ clean_enum('platform') }} as platform,
+        {{ clean_text('shop_name') }} as shop_name,
+        {{ clean_text('timezone') }} as timezone,
+        _source_file,
+        {{ landing_row('source') }} as _landing_row
+    from source
+),
+
+known_time_zones as (
+    select * from {{ known_time_zones_relation() }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            {{ rule_required('shop_id') }}
+            {{ rule_enum('platform', ['TIKTOK_SHOP', 'TOKOPEDIA'], required=false) }}
+            {{ rule_required('timezone') }}
+            when known_time_zones.time_zone_name is null then 'timezone_unknown'
+        end as quarantine_rule
+    from typed
+    left join known_time_zones
+        on typed.timezone = known_time_zones.time_zone_name
+)
+
+{{ finish_base_model('checked', ['shop_id'], 'shop_name, platform, timezone') }}

@@ -1,0 +1,1 @@
+"""Seller customer-service chat warehouse: dbt + DuckDB models, Dagster orchestration, tools."""

@@ -1,0 +1,98 @@
+"""Run the dbt project against a landing folder and a DuckDB file.
+
+One place that knows how a build is pointed at data (spec/contract.md): `CHAT_RAW_DIR`,
+`CHAT_WAREHOUSE_PATH` and the dbt var `as_of`. Tests, the benchmark and the demo use it, so
+they all build exactly as an analytics engineer's `dbt build` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+class DbtFailed(RuntimeError):
+    """A dbt invocation exited non-zero; the message carries dbt's own output."""
+
+    def __init__(self, args: list[str], returncode: int, output: str) -> None:
+        self.args_ = args
+        self.returncode = returncode
+        self.output = output
+        super().__init__(f"dbt {' '.join(args)} exited {returncode}:\n{output[-6000:]}")
+
+
+def dbt_executable() -> str:
+    """The dbt of the interpreter running this code (the project's .venv)."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_env(raw_dir: Path | str, warehouse_path: Path | str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["CHAT_RAW_DIR"] = str(Path(raw_dir).resolve())
+    env["CHAT_WAREHOUSE_PATH"] = str(Path(warehouse_path).resolve())
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    raw_dir: Path | str,
+    warehouse_path: Path | str,
+    as_of: str | None = None,
+    extra_vars: dict[str, Any] | None = None,
+    check: bool = True,
+    stream: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run `dbt <args>` from the project root with its own target and log folders.
+
+    Separate target/log folders let several builds (pytest-xdist workers) run at once.
+    """
+    vars_: dict[str, Any] = dict(extra_vars or {})
+    if as_of is not None:
+        vars_["as_of"] = as_of
+    work = Path(tempfile.mkdtemp(prefix="dbt-run-"))
+    cmd = [dbt_executable(), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    if vars_:
+        cmd += ["--vars", json.dumps(vars_)]
+    proc = subprocess.run(
+        cmd,
+        cwd=PROJECT_DIR,
+        env=dbt_env(raw_dir, warehouse_path),
+        text=True,
+        stdout=None if stream else subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    if check and proc.returncode != 0:
+        raise DbtFailed(args, proc.returncode, proc.stdout or "")
+    return proc
+
+
+def build_warehouse(
+    raw_dir: Path | str,
+    warehouse_path: Path | str,
+    as_of: str | None = None,
+    *,
+    select: str | None = None,
+    with_tests: bool = True,
+    extra_vars: dict[str, Any] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Build the warehouse: `dbt build` (models + data tests), or `dbt run` without tests.
+
+    dbt unit tests run in their own suite (tests/test_dbt_unit_tests.py), so they are left out
+    here to keep end-to-end builds quick.
+    """
+    args = ["build", "--exclude-resource-type", "unit_test"] if with_tests else ["run"]
+    if select:
+        args += ["--select", select]
+    return run_dbt(args, raw_dir=raw_dir, warehouse_path=warehouse_path, as_of=as_of,
+                   extra_vars=extra_vars, check=check)

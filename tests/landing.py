@@ -1,0 +1,61 @@
+"""Write hand-made landing folders (spec/contract.md) for end-to-end and property tests."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+# Column order of each landing table, as spec/contract.md lists them.
+CONTRACT_COLUMNS: dict[str, list[str]] = {
+    "messages": [
+        "message_id", "conversation_id", "shop_id", "sender_role", "sender_id",
+        "message_type", "content", "created_at", "is_visible",
+    ],
+    "conversation_actions": [
+        "action_id", "conversation_id", "shop_id", "action_type", "agent_id",
+        "acted_at", "report_status", "updated_at",
+    ],
+    "shop_holiday_periods": ["period_id", "shop_id", "starts_at", "ends_at", "updated_at"],
+    "shops": ["shop_id", "platform", "shop_name", "timezone"],
+    "agents": ["agent_id", "shop_id", "nickname", "role", "max_concurrent_sessions"],
+    "session_ratings": ["rating_id", "conversation_id", "shop_id", "rated_at", "score"],
+    "orders": ["order_id", "shop_id", "buyer_id", "created_at", "amount", "currency"],
+}
+REQUIRED_TABLES = ("messages", "shops", "shop_holiday_periods")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def write_table(raw_dir: Path, table: str, rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write one landing table as `<table>.csv` with the contract's header."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    path = raw_dir / f"{table}.csv"
+    columns = CONTRACT_COLUMNS[table]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+    return path
+
+
+def write_landing(
+    raw_dir: Path, tables: Mapping[str, Iterable[Mapping[str, Any]]], *, optional_empty: bool = False
+) -> Path:
+    """Write a landing folder. Required tables not given are written header-only; optional
+    tables not given are absent (or header-only with `optional_empty`)."""
+    for table in CONTRACT_COLUMNS:
+        if table in tables:
+            write_table(raw_dir, table, tables[table])
+        elif table in REQUIRED_TABLES or optional_empty:
+            write_table(raw_dir, table, [])
+    return raw_dir
