@@ -1,22 +1,199 @@
--- The session walk of metrics.md §2, set-based: every event with the session it belongs to.
+-- The session walk of metrics.md §2, set-based: every row that can change a session, in
+-- walk order, with the session it belongs to. One model, so that its dbt unit tests state
+-- each rule on plain messages and actions. The steps, top to bottom:
 --
--- The walk's state after a row is (waiting_since, last_activity). Both can be read off the
--- row's history without walking: last_activity is the latest activity so far, and
--- waiting_since is the latest anchor of the row's stretch while it has not expired
--- (int_buyer_waits_anchored). The state after the previous row gives the implicit close
--- (expiry or idle) that a row may trigger before it is processed. A buyer message opens a
--- session when a close (implicit or CLOSE_SESSION) lies between it and the previous buyer
--- message. Candidate closes computed while no session is open are harmless: a session's close
--- is the first close after its opening row. See DECISIONS.md, "The session walk".
+-- 1. Walk order (§1): messages and actions together, by time, then messages before actions,
+--    then id as text. Rows with no effect on sessions (notifications, entering the chat,
+--    invisible agent rows) are left out: an implicit close they could trigger takes effect
+--    anyway, since every row kept is at or before as_of. A stretch starts at every human
+--    reply and every close action (where waiting_since is cleared); last_activity_at is the
+--    latest buyer message, human or automated reply so far.
+-- 2. Waiting anchors (§2.2): within a stretch nothing clears waiting_since except expiry, and
+--    an idle close cannot happen while it is set. So the first non-FAQ buyer message of a
+--    stretch sets it, and after an expiry the next one to set it is the first non-FAQ buyer
+--    message more than `session_expiry_hours` after the previous anchor. That greedy chain is
+--    the only sequential part of the walk; it is followed with a recursive CTE, and only in the
+--    rare stretches longer than the expiry.
+-- 3. The walk (§2.1, §2.3): the state after a row, (waiting_since, last_activity), is read off
+--    its history: the latest anchor of the row's stretch while it has not expired, and the
+--    latest activity. The state after the previous row gives the implicit close (expiry or
+--    idle) a row may trigger before it is processed. A buyer message opens a session when a
+--    close (implicit or CLOSE_SESSION) lies between it and the previous buyer message.
+--    Candidate closes computed while no session is open are harmless: a session's close is
+--    the first close after its opening row.
+-- See DECISIONS.md, "The session walk", for why this equals the sequential walk.
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
 
-with events as (
-    select * from {{ ref('int_conversation_events_ordered') }}
+with recursive messages as (
+    select * from {{ ref('stg_chat__messages') }}
+    where created_at <= {{ as_of_timestamp() }}
 ),
 
-anchors as (
-    select * from {{ ref('int_buyer_waits_anchored') }}
+actions as (
+    select * from {{ ref('int_conversation_actions_versioned') }}
+),
+
+message_events as (
+    select
+        conversation_id,
+        shop_id,
+        created_at as event_at,
+        0 as event_source_order,
+        message_id as event_id,
+        sender_id,
+        sender_role = 'BUYER'
+            and message_type not in (
+                'BUYER_ENTER_FROM_PRODUCT', 'BUYER_ENTER_FROM_ORDER', 'BUYER_ENTER_FROM_TRANSFER'
+            ) as is_buyer_message,
+        sender_role = 'BUYER' and message_type = 'FAQ_QUESTION' as is_faq_click,
+        sender_role in ('CUSTOMER_SERVICE', 'SHOP')
+            and is_visible
+            and message_type not in (
+                'ALLOCATED_SERVICE', 'NOTIFICATION', 'BUYER_ENTER_FROM_PRODUCT',
+                'BUYER_ENTER_FROM_ORDER', 'BUYER_ENTER_FROM_TRANSFER'
+            ) as is_human_reply,
+        sender_role = 'ROBOT' as is_automated_reply,
+        message_type = 'ALLOCATED_SERVICE' as is_allocation,
+        allocated_agent_id,
+        cast(null as varchar) as action_type,
+        cast(null as varchar) as action_agent_id,
+        cast(null as varchar) as report_status
+    from messages
+),
+
+action_events as (
+    select
+        conversation_id,
+        shop_id,
+        acted_at as event_at,
+        1 as event_source_order,
+        action_id as event_id,
+        cast(null as varchar) as sender_id,
+        false as is_buyer_message,
+        false as is_faq_click,
+        false as is_human_reply,
+        false as is_automated_reply,
+        false as is_allocation,
+        cast(null as varchar) as allocated_agent_id,
+        action_type,
+        agent_id as action_agent_id,
+        report_status
+    from actions
+),
+
+events as (
+    select * from message_events
+    where is_buyer_message or is_human_reply or is_automated_reply or is_allocation
+    union all
+    select * from action_events
+),
+
+ordered_events as (
+    select
+        conversation_id,
+        shop_id,
+        event_at,
+        event_source_order,
+        event_id,
+        row_number() over walk_order as walk_seq,
+        sender_id,
+        is_buyer_message,
+        is_faq_click,
+        is_buyer_message and not is_faq_click as is_waiting_trigger,
+        is_human_reply,
+        is_automated_reply,
+        is_allocation,
+        allocated_agent_id,
+        action_type,
+        action_agent_id,
+        report_status,
+        -- waiting_since is cleared by a human reply and by a close; count those boundaries
+        sum(case when is_human_reply or action_type = 'CLOSE_SESSION' then 1 else 0 end)
+            over walk_order_to_here as stretch_no,
+        max(case when is_buyer_message or is_human_reply or is_automated_reply then event_at end)
+            over walk_order_to_here as last_activity_at
+    from events
+    window
+        walk_order as (partition by conversation_id order by event_at, event_source_order, event_id),
+        walk_order_to_here as (
+            partition by conversation_id order by event_at, event_source_order, event_id
+            rows between unbounded preceding and current row
+        )
+),
+
+triggers as (
+    select conversation_id, stretch_no, walk_seq, event_at
+    from ordered_events
+    where is_waiting_trigger
+),
+
+stretches as (
+    select
+        conversation_id,
+        stretch_no,
+        min(walk_seq) as first_walk_seq,
+        min(event_at) as first_event_at,
+        max(event_at) as last_event_at
+    from triggers
+    group by conversation_id, stretch_no
+),
+
+first_anchors as (
+    select conversation_id, stretch_no, first_walk_seq as walk_seq, first_event_at as anchor_at
+    from stretches
+),
+
+-- In long stretches only: each trigger's successor, the first trigger after its expiry.
+long_stretch_triggers as (
+    select triggers.*
+    from triggers
+    inner join stretches
+        on triggers.conversation_id = stretches.conversation_id
+        and triggers.stretch_no = stretches.stretch_no
+    where stretches.last_event_at > {{ add_hours('stretches.first_event_at', expiry_hours) }}
+),
+
+successors as (
+    select
+        current_trigger.conversation_id,
+        current_trigger.stretch_no,
+        current_trigger.walk_seq,
+        min(later_trigger.walk_seq) as next_walk_seq
+    from long_stretch_triggers as current_trigger
+    inner join long_stretch_triggers as later_trigger
+        on current_trigger.conversation_id = later_trigger.conversation_id
+        and current_trigger.stretch_no = later_trigger.stretch_no
+        and later_trigger.event_at > {{ add_hours('current_trigger.event_at', expiry_hours) }}
+    group by current_trigger.conversation_id, current_trigger.stretch_no, current_trigger.walk_seq
+),
+
+successor_anchors as (
+    select
+        successors.conversation_id,
+        successors.stretch_no,
+        successors.walk_seq,
+        successors.next_walk_seq,
+        triggers.event_at as next_event_at
+    from successors
+    inner join triggers
+        on successors.conversation_id = triggers.conversation_id
+        and successors.next_walk_seq = triggers.walk_seq
+),
+
+chain as (
+    select conversation_id, stretch_no, walk_seq, anchor_at
+    from first_anchors
+    union all
+    select
+        chain.conversation_id,
+        chain.stretch_no,
+        successor_anchors.next_walk_seq as walk_seq,
+        successor_anchors.next_event_at as anchor_at
+    from chain
+    inner join successor_anchors
+        on chain.conversation_id = successor_anchors.conversation_id
+        and chain.walk_seq = successor_anchors.walk_seq
 ),
 
 events_with_anchors as (
@@ -24,8 +201,8 @@ events_with_anchors as (
         events.*,
         anchors.anchor_at,
         anchors.stretch_no as anchor_stretch_no
-    from events
-    left join anchors
+    from ordered_events as events
+    left join chain as anchors
         on events.conversation_id = anchors.conversation_id
         and events.walk_seq = anchors.walk_seq
 ),

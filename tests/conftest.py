@@ -1,0 +1,35 @@
+"""Shared pytest setup: the `src/` import path, the `slow` marker and Hypothesis profiles.
+
+Select a Hypothesis profile with the environment variable HYPOTHESIS_PROFILE:
+`ci` (default; few examples, derandomized), `dev` or `thorough`. Each example of the warehouse
+property test runs a full dbt build (about 10 s), so the profiles differ mainly in count.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+settings.register_profile("ci", max_examples=6, derandomize=True, **_COMMON)
+settings.register_profile("dev", max_examples=25, **_COMMON)
+settings.register_profile("thorough", max_examples=200, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers the suite uses."""
+    config.addinivalue_line(
+        "markers", "slow: runs dbt builds (deselect with -m 'not slow'); part of the default run"
+    )
