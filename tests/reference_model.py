@@ -251,9 +251,7 @@ class WalkStep:
         return (self.at, 1 if self.is_action else 0, self.row_id)
 
 
-def latest_versions(
-    rows: Iterable[Row], key: str, as_of: datetime
-) -> dict[str, dict[str, Any]]:
+def latest_versions(rows: Iterable[Row], key: str, as_of: datetime) -> dict[str, dict[str, Any]]:
     """Versioned rows: per `key`, the row with the latest `updated_at <= as_of`."""
     chosen: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -348,9 +346,7 @@ class Session:
         return self.last_activity + timedelta(hours=params.session_idle_close_hours), "IDLE"
 
 
-def walk_conversation(
-    steps: list[WalkStep], as_of: datetime, params: Params
-) -> list[Session]:
+def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) -> list[Session]:
     """Walk one conversation's rows (already sorted in walk order) and return its sessions."""
     sessions: list[Session] = []
     open_session: Session | None = None
@@ -416,8 +412,8 @@ def walk_conversation(
                 open_session = None
         elif action.action_type in ("MARK_NO_REPLY_NEEDED", "REPORT_BUYER"):
             # D4: the open session, else the latest session opened before the action.
-            target = open_session if open_session is not None else (
-                sessions[-1] if sessions else None
+            target = (
+                open_session if open_session is not None else (sessions[-1] if sessions else None)
             )
             if target is None:
                 continue
@@ -449,9 +445,7 @@ def response_status(session: Session, as_of: datetime, params: Params) -> str:
     return "PENDING"
 
 
-def responsible_agent(
-    session: Session, deadline: datetime | None, as_of: datetime
-) -> str | None:
+def responsible_agent(session: Session, deadline: datetime | None, as_of: datetime) -> str | None:
     """D9: the first human reply's sender, else the latest allocation up to the cut-off."""
     if session.first_human_reply_at is not None:
         return session.first_human_reply_sender
@@ -677,9 +671,7 @@ def daily_metrics(sessions: list[dict[str, Any]]) -> dict[str, Any]:
     auto = count(counted, response_status="AUTO_RESOLVED")
     in_time = count(counted, response_status="RESPONDED_IN_TIME")
     seconds = [
-        float(s["first_response_seconds"])
-        for s in kept
-        if s["first_response_seconds"] is not None
+        float(s["first_response_seconds"]) for s in kept if s["first_response_seconds"] is not None
     ]
     rated = [s for s in kept if s["rating_score"] is not None]
     satisfied = count(rated, is_satisfied=True)
@@ -703,9 +695,7 @@ def daily_metrics(sessions: list[dict[str, Any]]) -> dict[str, Any]:
         "satisfied_sessions": satisfied,
         "satisfaction_rate": satisfied / len(rated) if rated else None,
         "attributed_order_count": sum(s["attributed_order_count"] for s in kept),
-        "attributed_order_amount": sum(
-            (s["attributed_order_amount"] for s in kept), Decimal(0)
-        ),
+        "attributed_order_amount": sum((s["attributed_order_amount"] for s in kept), Decimal(0)),
     }
 
 

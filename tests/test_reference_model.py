@@ -185,7 +185,11 @@ def test_reply_one_second_late() -> None:
 
 def test_faq_only_session_is_auto_resolved() -> None:
     marts = run(
-        [buyer("m1", T0, "FAQ_QUESTION"), robot("m2", h(minutes=1)), alloc("m3", h(minutes=2), "a2")],
+        [
+            buyer("m1", T0, "FAQ_QUESTION"),
+            robot("m2", h(minutes=1)),
+            alloc("m3", h(minutes=2), "a2"),
+        ],
         FAR,
     )
     s = only(marts)

@@ -1,0 +1,61 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+DEMO_DIR := data/demo
+DEMO_WAREHOUSE := warehouse/chat.duckdb
+DEMO_AS_OF := 2026-03-02 00:00:00
+DEMO_MESSAGES ?= 200000
+PYTEST_WORKERS ?= 2
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help install demo demo-data build summary test lint format bench docs clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed  ## Create .venv with the locked dependencies
+
+demo-data: install  ## Generate the demo landing folder (data/demo)
+	$(BIN)/python -m chat_warehouse.generator --out $(DEMO_DIR) --messages $(DEMO_MESSAGES) \
+		--start 2026-01-01 --days 60 --seed 7 --force
+
+build: install  ## dbt build (models + tests) into warehouse/chat.duckdb for the demo as_of
+	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) \
+		$(BIN)/dbt build --vars '{"as_of": "$(DEMO_AS_OF)"}'
+
+summary: install  ## Print the per-shop 7-day summary of the warehouse
+	$(BIN)/python -m chat_warehouse.summary --warehouse $(DEMO_WAREHOUSE)
+
+demo: demo-data build summary  ## Install, generate demo data, build the warehouse, print a summary
+
+test: install  ## The whole test suite (dbt unit tests, end-to-end, property tests)
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+lint: install  ## ruff check and format check
+	$(BIN)/ruff check src tests orchestration
+	$(BIN)/ruff format --check src tests orchestration
+
+format: install  ## ruff format
+	$(BIN)/ruff format src tests orchestration
+
+bench: install  ## Build 1M and 10M generated messages; print wall time, peak memory, messages/s
+	$(BIN)/python -m chat_warehouse.bench
+
+docs: install  ## dbt docs (catalog of every model and column) into target/
+	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/dbt docs generate
+
+clean:  ## Remove generated data, warehouse and dbt artifacts (keeps .venv)
+	rm -rf data target logs warehouse/*.duckdb* bench

@@ -1,0 +1,134 @@
+"""The landing tables the generator writes: names, columns, enum values (spec/contract.md).
+
+Enum values are held as small integer codes while a chunk is simulated; the code of a value is
+its position in the tuples below. Each `*_POOL` appends the one value the fault injector uses to
+break the contract, so a bad row is just another code.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SENDER_ROLES = ("BUYER", "CUSTOMER_SERVICE", "SHOP", "ROBOT", "SYSTEM")
+MESSAGE_TYPES = (
+    "TEXT",
+    "IMAGE",
+    "VIDEO",
+    "EMOTICONS",
+    "PRODUCT_CARD",
+    "ORDER_CARD",
+    "RETURN_REFUND_CARD",
+    "COUPON_CARD",
+    "FAQ_QUESTION",
+    "ALLOCATED_SERVICE",
+    "NOTIFICATION",
+    "BUYER_ENTER_FROM_TRANSFER",
+    "BUYER_ENTER_FROM_PRODUCT",
+    "BUYER_ENTER_FROM_ORDER",
+    "OTHER",
+)
+ACTION_TYPES = ("CLOSE_SESSION", "MARK_NO_REPLY_NEEDED", "REPORT_BUYER")
+REPORT_STATUSES = ("PENDING", "UPHELD", "REJECTED")
+PLATFORMS = ("TIKTOK_SHOP", "TOKOPEDIA")
+AGENT_ROLES = ("OWNER", "ADMIN", "AGENT")
+
+# Values no contract allows; the fault injector writes them.
+BAD_SENDER_ROLE = "MODERATOR"
+BAD_MESSAGE_TYPE = "STICKER"
+BAD_ACTION_TYPE = "ARCHIVE_CHAT"
+BAD_REPORT_STATUS = "APPROVED"
+BAD_AGENT_ROLE = "SUPERVISOR"
+BAD_PLATFORM = "SHOPEE"
+BAD_TIMEZONE = "Asia/Atlantis"
+UNKNOWN_SHOP_ID = "shop_999"
+# Text written for an unparseable timestamp in CSV (Parquet cannot hold one: see faults.py).
+BAD_TIMESTAMP_TEXTS = ("2026-02-30T25:61:00Z", "not-a-date", "31/01/2026 10:00", "1767225600")
+
+ROLE_POOL = (*SENDER_ROLES, BAD_SENDER_ROLE)
+TYPE_POOL = (*MESSAGE_TYPES, BAD_MESSAGE_TYPE)
+ACTION_POOL = (*ACTION_TYPES, BAD_ACTION_TYPE)
+STATUS_POOL = (*REPORT_STATUSES, BAD_REPORT_STATUS)
+
+R = {name: code for code, name in enumerate(ROLE_POOL)}
+MT = {name: code for code, name in enumerate(TYPE_POOL)}
+ACT = {name: code for code, name in enumerate(ACTION_POOL)}
+STATUS = {name: code for code, name in enumerate(STATUS_POOL)}
+
+# Column kinds: "str", "ts" (UTC timestamp), "bool", "int", "float".
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "messages": (
+        ("message_id", "str"),
+        ("conversation_id", "str"),
+        ("shop_id", "str"),
+        ("sender_role", "str"),
+        ("sender_id", "str"),
+        ("message_type", "str"),
+        ("content", "str"),
+        ("created_at", "ts"),
+        ("is_visible", "bool"),
+    ),
+    "conversation_actions": (
+        ("action_id", "str"),
+        ("conversation_id", "str"),
+        ("shop_id", "str"),
+        ("action_type", "str"),
+        ("agent_id", "str"),
+        ("acted_at", "ts"),
+        ("report_status", "str"),
+        ("updated_at", "ts"),
+    ),
+    "shop_holiday_periods": (
+        ("period_id", "str"),
+        ("shop_id", "str"),
+        ("starts_at", "ts"),
+        ("ends_at", "ts"),
+        ("updated_at", "ts"),
+    ),
+    "shops": (
+        ("shop_id", "str"),
+        ("platform", "str"),
+        ("shop_name", "str"),
+        ("timezone", "str"),
+    ),
+    "agents": (
+        ("agent_id", "str"),
+        ("shop_id", "str"),
+        ("nickname", "str"),
+        ("role", "str"),
+        ("max_concurrent_sessions", "int"),
+    ),
+    "session_ratings": (
+        ("rating_id", "str"),
+        ("conversation_id", "str"),
+        ("shop_id", "str"),
+        ("rated_at", "ts"),
+        ("score", "int"),
+    ),
+    "orders": (
+        ("order_id", "str"),
+        ("shop_id", "str"),
+        ("buyer_id", "str"),
+        ("created_at", "ts"),
+        ("amount", "float"),
+        ("currency", "str"),
+    ),
+}
+TABLES = tuple(COLUMNS)
+# Tables written as a folder of part files in Parquet (the big, append-only ones).
+PARTITIONED_TABLES = ("messages", "conversation_actions")
+# Tables produced chunk by chunk while conversations are simulated.
+STREAMED_TABLES = ("messages", "conversation_actions", "session_ratings", "orders")
+
+FORMATS = ("parquet", "csv")
+
+
+def arrow_schema(table: str, fmt: str) -> pa.Schema:
+    """The Arrow schema a table is written with: in CSV every timestamp is ISO-8601 text."""
+    kinds = {
+        "str": pa.string(),
+        "ts": pa.string() if fmt == "csv" else pa.timestamp("us"),
+        "bool": pa.bool_(),
+        "int": pa.int32(),
+        "float": pa.float64(),
+    }
+    return pa.schema([pa.field(name, kinds[kind]) for name, kind in COLUMNS[table]])
