@@ -32,11 +32,11 @@
 {%- endmacro %}
 
 
-{#- Boolean text as the contract spells it (true/false, 1/0); null stays null, anything else
+{#- Boolean text as the contract spells it (true/false, 1/0); null or blank is null, anything else
     is 'invalid' so that staging can quarantine it. -#}
 {% macro parse_boolean_text(expr) -%}
   case
-    when {{ expr }} is null then null
+    when nullif(trim(cast({{ expr }} as varchar)), '') is null then null
     when lower(trim(cast({{ expr }} as varchar))) in ('true', '1', 't', 'yes') then 'true'
     when lower(trim(cast({{ expr }} as varchar))) in ('false', '0', 'f', 'no') then 'false'
     else 'invalid'

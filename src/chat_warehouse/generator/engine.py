@@ -1,0 +1,161 @@
+"""Run the generator: the world, then conversations chunk by chunk, streamed to disk.
+
+Memory stays bounded whatever `--messages` is: a chunk of a few thousand conversations is
+planned, turned into rows, broken a little (faults.py), converted to Arrow and handed to the
+table sinks, which write part files as rows gather. The number of conversations per chunk
+follows the running messages-per-conversation average, so the run stops close to the target.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from chat_warehouse.generator.config import GeneratorConfig
+from chat_warehouse.generator.content import ContentPool
+from chat_warehouse.generator.emit import Counters, emit_chunk
+from chat_warehouse.generator.faults import bad_small_rows, break_frame
+from chat_warehouse.generator.plan import plan_chunk
+from chat_warehouse.generator.schema import STREAMED_TABLES, TABLES
+from chat_warehouse.generator.tables import TableBuilder
+from chat_warehouse.generator.world import build_world
+from chat_warehouse.generator.writer import TableSink, write_table
+
+MANIFEST = "_manifest.json"
+CHUNK_MESSAGES = 250_000  # messages simulated per chunk (bounds memory)
+FIRST_GUESS_PER_CONVERSATION = 14.0
+
+
+@dataclass
+class Progress:
+    """Where a run stands, passed to the progress callback after every chunk."""
+
+    messages: int
+    target: int
+    conversations: int
+    seconds: float
+    done: bool = False
+
+    @property
+    def rate(self) -> float:
+        """Messages per second so far."""
+        return self.messages / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class Summary:
+    """What a run wrote."""
+
+    out: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    bad_rows: dict[str, int] = field(default_factory=dict)
+    conversations: int = 0
+    sessions: int = 0
+    seconds: float = 0.0
+
+
+def prepare_out(out: Path, force: bool) -> None:
+    """Create `out`; a non-empty folder is refused unless `force`, then replaced."""
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a folder")
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise FileExistsError(
+                f"{out} is not empty; pass --force to replace it, or choose another --out"
+            )
+        if out == Path(out.anchor) or out == Path.home() or out in Path.cwd().parents:
+            raise FileExistsError(f"refusing to replace {out}: choose a dedicated folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def generate(
+    cfg: GeneratorConfig, progress: Callable[[Progress], None] | None = None
+) -> Summary:
+    """Write a landing folder into `cfg.out` (which must exist) and return what was written."""
+    started = time.perf_counter()
+    world_rng, sim_rng, fault_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(cfg.seed).spawn(3)
+    )
+    world = build_world(cfg, world_rng)
+    content = ContentPool(world.agent_ids)
+    builder = TableBuilder(world, content, cfg.fmt)
+    summary = Summary(out=cfg.out, bad_rows={t: 0 for t in TABLES})
+
+    small = {
+        "shops": world.shop_rows,
+        "agents": world.agent_rows,
+        "shop_holiday_periods": world.holiday_rows,
+    }
+    for table, rows in small.items():
+        if cfg.bad_row_share > 0:
+            n_bad = max(1, round(cfg.bad_row_share * len(rows)))
+            rows = rows + bad_small_rows(table, n_bad, world.shop_ids, cfg.start_ms)
+            summary.bad_rows[table] = n_bad
+        write_table(cfg.out, table, cfg.fmt, builder.from_rows(table, rows))
+        summary.rows[table] = len(rows)
+
+    sinks = {t: TableSink(cfg.out, t, cfg.fmt, cfg.part_rows) for t in STREAMED_TABLES}
+    counters = Counters()
+    messages = 0
+    per_conversation = FIRST_GUESS_PER_CONVERSATION
+    while messages == 0 or cfg.messages - messages > per_conversation / 2:
+        wanted = round((cfg.messages - messages) / per_conversation)
+        n_conv = int(np.clip(wanted, 1, max(1, CHUNK_MESSAGES / per_conversation)))
+        plan = plan_chunk(world, sim_rng, counters.conversations, n_conv)
+        counters.conversations += n_conv
+        summary.sessions += len(plan["t0"])
+        for table, frame in emit_chunk(world, content, plan, sim_rng, counters).items():
+            first = summary.bad_rows[table] == 0
+            frame, n_bad = break_frame(table, frame, fault_rng, cfg.bad_row_share, first)
+            summary.bad_rows[table] += n_bad
+            sinks[table].append(builder.build(table, frame))
+            if table == "messages":
+                messages += len(frame["t"])
+        per_conversation = max(messages / counters.conversations, 1.0)
+        if progress:
+            elapsed = time.perf_counter() - started
+            progress(Progress(messages, cfg.messages, counters.conversations, elapsed))
+
+    for table, sink in sinks.items():
+        sink.close()
+        summary.rows[table] = sink.rows
+    summary.conversations = counters.conversations
+    summary.seconds = time.perf_counter() - started
+    _write_manifest(cfg, summary)
+    if progress:
+        progress(Progress(messages, cfg.messages, counters.conversations, summary.seconds, True))
+    return summary
+
+
+def _write_manifest(cfg: GeneratorConfig, summary: Summary) -> None:
+    """`_manifest.json`: the options, the period and the row counts (no timings, so that a
+    rerun is byte-identical). Written last: its presence marks a complete folder."""
+    manifest = {
+        "generator": "chat_warehouse.generator",
+        "options": cfg.options(),
+        "period_start": f"{cfg.start.isoformat()} 00:00:00",
+        "period_end": cfg.period_end.isoformat(sep=" "),
+        "as_of": cfg.period_end.isoformat(sep=" "),
+        "rows": {t: summary.rows[t] for t in TABLES},
+        "bad_rows": summary.bad_rows,
+        "conversations": summary.conversations,
+        "sessions": summary.sessions,
+    }
+    text = json.dumps(manifest, indent=2) + "\n"
+    (cfg.out / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def read_manifest(out: Path) -> dict | None:
+    """The manifest of a complete generated folder, or None."""
+    path = out / MANIFEST
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
