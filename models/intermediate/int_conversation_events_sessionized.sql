@@ -282,7 +282,8 @@ close_markers as (
 marked as (
     select
         *,
-        implicit_close_reason is not null or action_type = 'CLOSE_SESSION' as is_close_marker,
+        implicit_close_reason is not null
+            or coalesce(action_type = 'CLOSE_SESSION', false) as is_close_marker,
         -- an implicit close happens before the row, a close action at the row
         case
             when implicit_close_reason is not null then close_instant_before
@@ -309,8 +310,10 @@ openers as (
     select
         *,
         is_buyer_message
-            and (prev_buyer_walk_seq is null or last_close_marker_seq > prev_buyer_walk_seq)
-            as is_session_opener
+            and (
+                prev_buyer_walk_seq is null
+                or coalesce(last_close_marker_seq > prev_buyer_walk_seq, false)
+            ) as is_session_opener
     from marked
 ),
 
