@@ -55,16 +55,81 @@
 {%- endmacro %}
 
 
-{#- The common tail of a base model: keep clean rows' first copy per key, mark the rest as
-    collapsed duplicates, serialise the landing row of quarantined rows only. -#}
-{% macro finish_base_model(checked_cte, key_columns, order_by) -%}
-select
-    * exclude (_landing_row),
-    quarantine_rule is null
-        and row_number() over (
-            partition by {{ key_columns | join(', ') }}, quarantine_rule is null
+{#- The common tail of a base model: serialise the landing row of quarantined rows only, and
+    mark clean copies of a key already taken as collapsed duplicates (metrics.md §8). Only the
+    keys that occur more than once are ranked: a window over every row would carry every
+    column through a sort of the whole table. -#}
+{% macro finish_base_model(checked_cte, key_columns, order_by, drop_columns=[]) -%}
+{%- set keys = key_columns | join(', ') -%}
+, with_raw_rows as (
+    select
+        * exclude (_landing_row{% for c in drop_columns %}, {{ c }}{% endfor %}),
+        case when quarantine_rule is not null then {{ raw_row_json('_landing_row') }} end as raw_row
+    from {{ checked_cte }}
+),
+
+duplicate_keys as (
+    select {{ keys }}
+    from with_raw_rows
+    where quarantine_rule is null
+    group by {{ keys }}
+    having count(*) > 1
+),
+
+ranked_duplicates as (
+    select
+        with_raw_rows.*,
+        row_number() over (
+            partition by {% for k in key_columns %}with_raw_rows.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
             order by {{ order_by }}
-        ) > 1 as is_collapsed_duplicate,
-    case when quarantine_rule is not null then {{ raw_row_json('_landing_row') }} end as raw_row
-from {{ checked_cte }}
+        ) > 1 as is_collapsed_duplicate
+    from with_raw_rows
+    inner join duplicate_keys
+        on {% for k in key_columns %}with_raw_rows.{{ k }} = duplicate_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+    where with_raw_rows.quarantine_rule is null
+),
+
+final as (
+    select with_raw_rows.*, false as is_collapsed_duplicate
+    from with_raw_rows
+    where quarantine_rule is not null
+        or not exists (
+            select 1 from duplicate_keys
+            where {% for k in key_columns %}duplicate_keys.{{ k }} = with_raw_rows.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+        )
+    union all
+    select * from ranked_duplicates
+)
+
+select * from final
+{%- endmacro %}
+
+
+{#- The data types of a landing view's columns ({name: TYPE}), known at run time. CSV columns
+    are VARCHAR; Parquet keeps its types, so a TIMESTAMP needs no text round trip. -#}
+{% macro landing_column_types(relation) -%}
+  {%- set types = {} -%}
+  {%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+      {%- do types.update({column.name | lower: column.dtype | upper}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {{ return(types) }}
+{%- endmacro %}
+
+
+{#- A landing timestamp column as `<col>_raw` (null when absent or blank; for the rules) and
+    `<col>` (UTC TIMESTAMP, null when unparseable), whatever type the file gave it. -#}
+{% macro landing_timestamp(col, types) -%}
+  {%- set dtype = types.get(col, 'VARCHAR') -%}
+  {%- if dtype.startswith('TIMESTAMP WITH') or dtype == 'TIMESTAMPTZ' -%}
+    {{ col }} as {{ col }}_raw,
+    cast(timezone('UTC', {{ col }}) as timestamp) as {{ col }}
+  {%- elif dtype.startswith('TIMESTAMP') or dtype == 'DATE' -%}
+    {{ col }} as {{ col }}_raw,
+    cast({{ col }} as timestamp) as {{ col }}
+  {%- else -%}
+    {{ clean_text(col) }} as {{ col }}_raw,
+    {{ parse_timestamp_utc(clean_text(col)) }} as {{ col }}
+  {%- endif -%}
 {%- endmacro %}

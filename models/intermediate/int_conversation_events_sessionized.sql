@@ -196,9 +196,18 @@ chain as (
         and chain.walk_seq = successor_anchors.walk_seq
 ),
 
+-- The walk's passes carry only what they need; the rest of each row is joined back at the end
+-- (sorting narrow rows is what keeps the walk fast at scale).
 events_with_anchors as (
     select
-        events.*,
+        events.conversation_id,
+        events.walk_seq,
+        events.event_at,
+        events.stretch_no,
+        events.last_activity_at,
+        events.is_buyer_message,
+        coalesce(events.action_type = 'CLOSE_SESSION', false) as is_close_action,
+        events.action_agent_id is not null as has_action_agent,
         anchors.anchor_at,
         anchors.stretch_no as anchor_stretch_no
     from ordered_events as events
@@ -282,22 +291,20 @@ close_markers as (
 marked as (
     select
         *,
-        implicit_close_reason is not null
-            or coalesce(action_type = 'CLOSE_SESSION', false) as is_close_marker,
+        implicit_close_reason is not null or is_close_action as is_close_marker,
         -- an implicit close happens before the row, a close action at the row
         case
             when implicit_close_reason is not null then close_instant_before
-            when action_type = 'CLOSE_SESSION' then event_at
+            when is_close_action then event_at
         end as marker_closed_at,
         case
             when implicit_close_reason is not null then implicit_close_reason
-            when action_type = 'CLOSE_SESSION' and action_agent_id is not null then 'AGENT'
-            when action_type = 'CLOSE_SESSION' then 'SYSTEM'
+            when is_close_action and has_action_agent then 'AGENT'
+            when is_close_action then 'SYSTEM'
         end as marker_close_reason,
         max(
             case
-                when implicit_close_reason is not null or action_type = 'CLOSE_SESSION'
-                    then walk_seq
+                when implicit_close_reason is not null or is_close_action then walk_seq
             end
         ) over (
             partition by conversation_id order by walk_seq
@@ -333,43 +340,48 @@ sessionized as (
 
 final as (
     select
-        conversation_id,
-        shop_id,
-        event_at,
-        event_source_order,
-        event_id,
-        walk_seq,
-        sender_id,
-        is_buyer_message,
-        is_faq_click,
-        is_waiting_trigger,
-        is_human_reply,
-        is_automated_reply,
-        is_allocation,
-        allocated_agent_id,
-        action_type,
-        action_agent_id,
-        report_status,
-        waiting_since_after,
-        last_activity_at,
-        is_session_opener,
-        session_opener_seq,
+        sessionized.conversation_id,
+        events.shop_id,
+        sessionized.event_at,
+        events.event_source_order,
+        events.event_id,
+        sessionized.walk_seq,
+        events.sender_id,
+        events.is_buyer_message,
+        events.is_faq_click,
+        events.is_waiting_trigger,
+        events.is_human_reply,
+        events.is_automated_reply,
+        events.is_allocation,
+        events.allocated_agent_id,
+        events.action_type,
+        events.action_agent_id,
+        events.report_status,
+        sessionized.waiting_since_after,
+        sessionized.last_activity_at,
+        sessionized.is_session_opener,
+        sessionized.session_opener_seq,
         -- inside the session: no close between its opening row and this one
-        session_opener_seq is not null
-            and coalesce(last_close_marker_seq, 0) <= session_opener_seq as is_session_member,
-        is_close_marker,
-        marker_closed_at,
-        marker_close_reason,
+        sessionized.session_opener_seq is not null
+            and coalesce(sessionized.last_close_marker_seq, 0) <= sessionized.session_opener_seq
+            as is_session_member,
+        sessionized.is_close_marker,
+        sessionized.marker_closed_at,
+        sessionized.marker_close_reason,
         -- the session a close belongs to (an implicit close before an opening row closes the
         -- previous session)
         case
-            when is_close_marker and is_session_opener then prev_session_opener_seq
-            when is_close_marker then session_opener_seq
+            when sessionized.is_close_marker and sessionized.is_session_opener
+                then sessionized.prev_session_opener_seq
+            when sessionized.is_close_marker then sessionized.session_opener_seq
         end as closes_session_opener_seq,
-        is_last_event,
-        pending_close_at,
-        pending_close_reason
+        sessionized.is_last_event,
+        sessionized.pending_close_at,
+        sessionized.pending_close_reason
     from sessionized
+    inner join ordered_events as events
+        on sessionized.conversation_id = events.conversation_id
+        and sessionized.walk_seq = events.walk_seq
 )
 
 select * from final

@@ -52,6 +52,7 @@ final as (
         openings.opening_message_id,
         openings.buyer_id,
         openings.started_at,
+        -- a session without a close after it is its conversation's last one
         case
             when first_closes.marker_closed_at is not null then first_closes.marker_closed_at
             when last_events.pending_close_at <= {{ as_of_timestamp() }}
@@ -66,9 +67,10 @@ final as (
     left join first_closes
         on openings.conversation_id = first_closes.conversation_id
         and openings.session_opener_seq = first_closes.session_opener_seq
-    left join last_events
+    -- one last event per conversation; joined on the conversation alone (an extra condition
+    -- on first_closes here would make the planner fall back to a nested-loop join)
+    inner join last_events
         on openings.conversation_id = last_events.conversation_id
-        and first_closes.session_opener_seq is null
 )
 
 select * from final

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Why a session leaves the rates, if it does (metrics.md §4): holiday mode at its start,
 -- an upheld report, or a "no reply needed" mark. Report and mark actions apply to the latest
 -- session opened before them in walk order (metrics.md §2.4): the open one, else the latest

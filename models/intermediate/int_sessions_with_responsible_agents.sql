@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- The agent answerable for each session (metrics.md §5): the sender of the first human reply;
 -- otherwise the agent of the latest allocation inside the session at or before the earliest
 -- of (deadline, closed_at, as_of); otherwise null (unassigned).

@@ -35,4 +35,4 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions') }}
+{{ finish_base_model('checked', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions', drop_columns=['max_concurrent_sessions_raw']) }}

@@ -1,6 +1,8 @@
 -- Every landing row of `conversation_actions` (each a version of an action), typed, with the
 -- first contract rule it breaks (or null). Identical versions (same action_id and updated_at)
 -- collapse to one.
+{% set landing_types = landing_column_types(source('landing', 'conversation_actions')) %}
+
 with source as (
     select * from {{ source('landing', 'conversation_actions') }}
 ),
@@ -16,11 +18,9 @@ typed as (
         {{ clean_text('shop_id') }} as shop_id,
         {{ clean_enum('action_type') }} as action_type,
         {{ clean_text('agent_id') }} as agent_id,
-        {{ clean_text('acted_at') }} as acted_at_raw,
-        {{ parse_timestamp_utc(clean_text('acted_at')) }} as acted_at,
+        {{ landing_timestamp('acted_at', landing_types) }},
         {{ clean_enum('report_status') }} as report_status,
-        {{ clean_text('updated_at') }} as updated_at_raw,
-        {{ parse_timestamp_utc(clean_text('updated_at')) }} as updated_at,
+        {{ landing_timestamp('updated_at', landing_types) }},
         _source_file,
         {{ landing_row('source') }} as _landing_row
     from source
@@ -44,4 +44,4 @@ checked as (
 )
 
 {{ finish_base_model('checked', ['action_id', 'updated_at'],
-    'acted_at, conversation_id, action_type, agent_id, report_status, shop_id') }}
+    'acted_at, conversation_id, action_type, agent_id, report_status, shop_id', drop_columns=['acted_at_raw', 'updated_at_raw']) }}

@@ -1,5 +1,9 @@
 -- Every landing row of `messages`, typed, with the first contract rule it breaks (or null).
 -- Rows sharing a message_id collapse to the one with the earliest created_at (metrics.md §8).
+-- The free-text `content` is not kept (the metrics need only the allocation's agent_id, and
+-- message text is personal data); a quarantined row keeps it in raw_row.
+{% set landing_types = landing_column_types(source('landing', 'messages')) %}
+
 with source as (
     select * from {{ source('landing', 'messages') }}
 ),
@@ -17,8 +21,7 @@ typed as (
         {{ clean_text('sender_id') }} as sender_id,
         {{ clean_enum('message_type') }} as message_type,
         cast(content as varchar) as content,
-        {{ clean_text('created_at') }} as created_at_raw,
-        {{ parse_timestamp_utc(clean_text('created_at')) }} as created_at,
+        {{ landing_timestamp('created_at', landing_types) }},
         {{ parse_boolean_text('is_visible') }} as is_visible_text,
         _source_file,
         {{ landing_row('source') }} as _landing_row
@@ -99,4 +102,5 @@ checked as (
 )
 
 {{ finish_base_model('checked', ['message_id'],
-    'created_at, conversation_id, sender_role, message_type, sender_id, content, is_visible_text') }}
+    'created_at, conversation_id, sender_role, message_type, sender_id, allocated_agent_id, is_visible',
+    drop_columns=['created_at_raw', 'is_visible_text', 'content']) }}

@@ -1,5 +1,7 @@
 -- Every landing row of `orders`, typed, with the first contract rule it breaks (or null).
 -- Rows sharing an order_id collapse to the earliest created_at.
+{% set landing_types = landing_column_types(source('landing', 'orders')) %}
+
 with source as (
     select * from {{ source('landing', 'orders') }}
 ),
@@ -13,8 +15,7 @@ typed as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('shop_id') }} as shop_id,
         {{ clean_text('buyer_id') }} as buyer_id,
-        {{ clean_text('created_at') }} as created_at_raw,
-        {{ parse_timestamp_utc(clean_text('created_at')) }} as created_at,
+        {{ landing_timestamp('created_at', landing_types) }},
         {{ clean_text('amount') }} as amount_raw,
         try_cast({{ clean_text('amount') }} as decimal(18, 2)) as amount,
         {{ clean_enum('currency') }} as currency,
@@ -41,4 +42,4 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['order_id'], 'created_at, amount, buyer_id, shop_id, currency') }}
+{{ finish_base_model('checked', ['order_id'], 'created_at, amount, buyer_id, shop_id, currency', drop_columns=['amount_raw', 'created_at_raw']) }}

@@ -1,5 +1,7 @@
 -- Every landing row of `session_ratings`, typed, with the first contract rule it breaks (or
 -- null). Rows sharing a rating_id collapse to the earliest rated_at.
+{% set landing_types = landing_column_types(source('landing', 'session_ratings')) %}
+
 with source as (
     select * from {{ source('landing', 'session_ratings') }}
 ),
@@ -13,8 +15,7 @@ typed as (
         {{ clean_text('rating_id') }} as rating_id,
         {{ clean_text('conversation_id') }} as conversation_id,
         {{ clean_text('shop_id') }} as shop_id,
-        {{ clean_text('rated_at') }} as rated_at_raw,
-        {{ parse_timestamp_utc(clean_text('rated_at')) }} as rated_at,
+        {{ landing_timestamp('rated_at', landing_types) }},
         {{ clean_text('score') }} as score_raw,
         try_cast({{ clean_text('score') }} as integer) as score,
         _source_file,
@@ -38,4 +39,4 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['rating_id'], 'rated_at, score, conversation_id, shop_id') }}
+{{ finish_base_model('checked', ['rating_id'], 'rated_at, score, conversation_id, shop_id', drop_columns=['rated_at_raw', 'score_raw']) }}

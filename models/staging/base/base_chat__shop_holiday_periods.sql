@@ -1,5 +1,7 @@
 -- Every landing row of `shop_holiday_periods` (each a version of a period), typed, with the
 -- first contract rule it breaks (or null). Identical versions collapse to one.
+{% set landing_types = landing_column_types(source('landing', 'shop_holiday_periods')) %}
+
 with source as (
     select * from {{ source('landing', 'shop_holiday_periods') }}
 ),
@@ -12,12 +14,9 @@ typed as (
     select
         {{ clean_text('period_id') }} as period_id,
         {{ clean_text('shop_id') }} as shop_id,
-        {{ clean_text('starts_at') }} as starts_at_raw,
-        {{ parse_timestamp_utc(clean_text('starts_at')) }} as starts_at,
-        {{ clean_text('ends_at') }} as ends_at_raw,
-        {{ parse_timestamp_utc(clean_text('ends_at')) }} as ends_at,
-        {{ clean_text('updated_at') }} as updated_at_raw,
-        {{ parse_timestamp_utc(clean_text('updated_at')) }} as updated_at,
+        {{ landing_timestamp('starts_at', landing_types) }},
+        {{ landing_timestamp('ends_at', landing_types) }},
+        {{ landing_timestamp('updated_at', landing_types) }},
         _source_file,
         {{ landing_row('source') }} as _landing_row
     from source
@@ -38,4 +37,4 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['period_id', 'updated_at'], 'starts_at, ends_at, shop_id') }}
+{{ finish_base_model('checked', ['period_id', 'updated_at'], 'starts_at, ends_at, shop_id', drop_columns=['ends_at_raw', 'starts_at_raw', 'updated_at_raw']) }}
