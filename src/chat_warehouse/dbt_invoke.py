@@ -51,6 +51,7 @@ def run_dbt(
     extra_vars: dict[str, Any] | None = None,
     check: bool = True,
     stream: bool = False,
+    target_path: Path | str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>` from the project root with its own target and log folders.
 
@@ -60,7 +61,8 @@ def run_dbt(
     if as_of is not None:
         vars_["as_of"] = as_of
     work = Path(tempfile.mkdtemp(prefix="dbt-run-"))
-    cmd = [dbt_executable(), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    target = Path(target_path) if target_path else work / "target"
+    cmd = [dbt_executable(), *args, "--target-path", str(target), "--log-path", str(work / "logs")]
     if vars_:
         cmd += ["--vars", json.dumps(vars_)]
     proc = subprocess.run(
