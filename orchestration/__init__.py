@@ -1,0 +1,1 @@
+"""Dagster code location for the chat warehouse (`dagster dev` from the repository root)."""

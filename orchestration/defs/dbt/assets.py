@@ -1,0 +1,65 @@
+"""Every dbt model as a Dagster asset, refreshed per daily partition (as_of = the day's end)."""
+
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.defs.dbt.partitions import daily_partitions, dbt_vars_for_window
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.dbt.translator import ChatWarehouseTranslator
+from orchestration.defs.dbt.warehouse import WarehouseResource, build_then_publish
+
+
+class RefreshConfig(dg.Config):
+    """Run configuration of a refresh."""
+
+    full_refresh: bool = False
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=ChatWarehouseTranslator(),
+    partitions_def=daily_partitions,
+    # a range of days is one dbt invocation with as_of at the range's end
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    pool="chat_warehouse_writer",
+)
+def chat_warehouse_dbt_assets(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: RefreshConfig,
+):
+    """`dbt build` of the selected models for the partition (range), into a private copy of the
+    warehouse that is published atomically when the build and its tests pass."""
+    start, end = context.partition_time_window
+    dbt_vars = dbt_vars_for_window(start, end)
+    args = ["build", "--vars", json.dumps(dbt_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    context.log.info(f"refresh {context.partition_key_range} with vars {dbt_vars}")
+    published = warehouse.published_path
+    with build_then_publish(published, full_refresh=config.full_refresh, log=context.log) as target:
+        with _environment(CHAT_RAW_DIR=str(warehouse.raw_path), CHAT_WAREHOUSE_PATH=str(target)):
+            yield from dbt.cli(args, context=context).stream()

@@ -1,0 +1,34 @@
+"""Daily partitions of the refresh and the dbt vars a partition (or a range) yields."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+
+# First day of data; override with CHAT_PARTITIONS_START (YYYY-MM-DD) for other landing data.
+PARTITIONS_START = os.environ.get("CHAT_PARTITIONS_START", "2026-01-01")
+
+daily_partitions = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, timezone="UTC")
+
+
+def as_of_for_window(end: datetime) -> str:
+    """`as_of` of a partition (or of a backfilled range): the end of its time window, in UTC."""
+    if end.tzinfo is not None:
+        end = end.astimezone(timezone.utc).replace(tzinfo=None)
+    return end.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def dbt_vars_for_window(start: datetime, end: datetime) -> dict[str, str]:
+    """The dbt vars of a refresh covering [start, end): as_of is the window's end; min/max
+    dates are informational (the models recompute what the window's rows can change)."""
+    return {
+        "as_of": as_of_for_window(end),
+        "refresh_window_start": as_of_for_window(start),
+    }
+
+
+def partition_key_for_instant(instant: datetime) -> str:
+    """The partition whose day has just ended at `instant` (the day before its date, UTC)."""
+    return (instant.astimezone(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
