@@ -22,16 +22,31 @@
 --    Candidate closes computed while no session is open are harmless: a session's close is
 --    the first close after its opening row.
 -- See DECISIONS.md, "The session walk", for why this equals the sequential walk.
+{{ config(
+    materialized='incremental',
+    unique_key='conversation_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('stg_chat__conversation_actions') }}
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
 
-with recursive messages as (
+with recursive -- An incremental refresh re-walks only the conversations new rows (or time) can change:
+-- see macros/incremental.sql.
+messages as (
     select * from {{ ref('stg_chat__messages') }}
     where created_at <= {{ as_of_timestamp() }}
+    {% if is_incremental() %}
+        and conversation_id in {{ refresh_scope_conversations(this) }}
+    {% endif %}
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
+    {% if is_incremental() %}
+    where conversation_id in {{ refresh_scope_conversations(this) }}
+    {% endif %}
 ),
 
 message_events as (
@@ -377,7 +392,9 @@ final as (
         end as closes_session_opener_seq,
         sessionized.is_last_event,
         sessionized.pending_close_at,
-        sessionized.pending_close_reason
+        sessionized.pending_close_reason,
+        {{ as_of_timestamp() }} as built_as_of,
+        '{{ invocation_id }}' as built_invocation_id
     from sessionized
     inner join ordered_events as events
         on sessionized.conversation_id = events.conversation_id

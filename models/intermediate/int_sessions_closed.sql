@@ -1,9 +1,19 @@
+{{ config(
+    materialized='incremental',
+    unique_key='conversation_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
 -- One row per session (metrics.md §2): who opened it, when, and how and when it closed.
 -- A session's close is the first close after its opening row; the conversation's last
 -- session, with no close after it, closes at its pending close instant once that is <= as_of
 -- and is otherwise still open (closed_at and close_reason null).
 with events as (
     select * from {{ ref('int_conversation_events_sessionized') }}
+    {% if is_incremental() %}
+    -- only the conversations the walk rewrote in this run
+    where conversation_id in {{ conversations_rewalked_now() }}
+    {% endif %}
 ),
 
 openings as (

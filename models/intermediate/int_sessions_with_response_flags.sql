@@ -1,14 +1,27 @@
+{{ config(
+    materialized='incremental',
+    unique_key='conversation_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
 -- The 24-hour response flag of every session (metrics.md §3): clock start, deadline, first
 -- human reply after the clock-start message (in walk order), status and first response time.
 {% set window_hours = var('response_window_hours') %}
 
 with sessions as (
     select * from {{ ref('int_sessions_closed') }}
+    {% if is_incremental() %}
+    -- only the conversations the walk rewrote in this run
+    where conversation_id in {{ conversations_rewalked_now() }}
+    {% endif %}
 ),
 
 members as (
     select * from {{ ref('int_conversation_events_sessionized') }}
     where is_session_member
+    {% if is_incremental() %}
+        and conversation_id in {{ conversations_rewalked_now() }}
+    {% endif %}
 ),
 
 session_counts as (
