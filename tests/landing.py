@@ -9,12 +9,25 @@ from typing import Any, Iterable, Mapping
 # Column order of each landing table, as spec/contract.md lists them.
 CONTRACT_COLUMNS: dict[str, list[str]] = {
     "messages": [
-        "message_id", "conversation_id", "shop_id", "sender_role", "sender_id",
-        "message_type", "content", "created_at", "is_visible",
+        "message_id",
+        "conversation_id",
+        "shop_id",
+        "sender_role",
+        "sender_id",
+        "message_type",
+        "content",
+        "created_at",
+        "is_visible",
     ],
     "conversation_actions": [
-        "action_id", "conversation_id", "shop_id", "action_type", "agent_id",
-        "acted_at", "report_status", "updated_at",
+        "action_id",
+        "conversation_id",
+        "shop_id",
+        "action_type",
+        "agent_id",
+        "acted_at",
+        "report_status",
+        "updated_at",
     ],
     "shop_holiday_periods": ["period_id", "shop_id", "starts_at", "ends_at", "updated_at"],
     "shops": ["shop_id", "platform", "shop_name", "timezone"],
@@ -49,7 +62,10 @@ def write_table(raw_dir: Path, table: str, rows: Iterable[Mapping[str, Any]]) ->
 
 
 def write_landing(
-    raw_dir: Path, tables: Mapping[str, Iterable[Mapping[str, Any]]], *, optional_empty: bool = False
+    raw_dir: Path,
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    *,
+    optional_empty: bool = False,
 ) -> Path:
     """Write a landing folder. Required tables not given are written header-only; optional
     tables not given are absent (or header-only with `optional_empty`)."""

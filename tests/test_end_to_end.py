@@ -20,15 +20,26 @@ AS_OF = "2026-03-10 12:00:00"
 
 SHOPS = [
     {"shop_id": "S1", "platform": "TIKTOK_SHOP", "shop_name": "One", "timezone": "Asia/Jakarta"},
-    {"shop_id": "S2", "platform": "TOKOPEDIA", "shop_name": "Two", "timezone": "America/Los_Angeles"},
+    {
+        "shop_id": "S2",
+        "platform": "TOKOPEDIA",
+        "shop_name": "Two",
+        "timezone": "America/Los_Angeles",
+    },
     {"shop_id": "S9", "platform": "TOKOPEDIA", "shop_name": "Bad", "timezone": "Mars/Olympus"},
 ]
 
 
 def msg(mid, conv, shop, role, sender, mtype, at, content=None, visible=None):
     return {
-        "message_id": mid, "conversation_id": conv, "shop_id": shop, "sender_role": role,
-        "sender_id": sender, "message_type": mtype, "content": content, "created_at": at,
+        "message_id": mid,
+        "conversation_id": conv,
+        "shop_id": shop,
+        "sender_role": role,
+        "sender_id": sender,
+        "message_type": mtype,
+        "content": content,
+        "created_at": at,
         "is_visible": visible,
     }
 
@@ -37,8 +48,16 @@ MESSAGES = [
     # c1 (S1, Jakarta): answered in 1 h by agent a1 after an allocation; then a new session
     # 2 days later that nobody answers (UNRESPONDED at as_of).
     msg("m01", "c1", "S1", "BUYER", "b1", "TEXT", "2026-03-01T10:00:00Z"),
-    msg("m02", "c1", "S1", "SYSTEM", None, "ALLOCATED_SERVICE", "2026-03-01T10:00:05Z",
-        '{"agent_id": "a1"}'),
+    msg(
+        "m02",
+        "c1",
+        "S1",
+        "SYSTEM",
+        None,
+        "ALLOCATED_SERVICE",
+        "2026-03-01T10:00:05Z",
+        '{"agent_id": "a1"}',
+    ),
     msg("m03", "c1", "S1", "CUSTOMER_SERVICE", "a1", "TEXT", "2026-03-01T11:00:00Z"),
     msg("m04", "c1", "S1", "BUYER", "b1", "TEXT", "2026-03-03T10:00:00Z"),
     # c2 (S1): FAQ click answered by the robot only → AUTO_RESOLVED; offset honoured
@@ -47,8 +66,7 @@ MESSAGES = [
     # c3 (S2, Los Angeles): the reply comes 25 h later (late); an invisible reply earlier
     # does not count
     msg("m07", "c3", "S2", "BUYER", "b3", "TEXT", "2026-03-04T07:30:00Z"),
-    msg("m08", "c3", "S2", "CUSTOMER_SERVICE", "a2", "TEXT", "2026-03-04T08:00:00Z",
-        visible=False),
+    msg("m08", "c3", "S2", "CUSTOMER_SERVICE", "a2", "TEXT", "2026-03-04T08:00:00Z", visible=False),
     msg("m09", "c3", "S2", "CUSTOMER_SERVICE", "a2", "TEXT", "2026-03-05T08:30:00Z", visible=True),
     # c4 (S2): asked 2 h before as_of, not answered yet → PENDING
     msg("m10", "c4", "S2", "BUYER", "b4", "TEXT", "2026-03-10T10:00:00Z"),
@@ -63,41 +81,93 @@ MESSAGES = [
 
 ACTIONS = [
     # c3's session: reported, first PENDING then UPHELD after as_of → not excluded
-    {"action_id": "r1", "conversation_id": "c3", "shop_id": "S2", "action_type": "REPORT_BUYER",
-     "agent_id": "a2", "acted_at": "2026-03-04T09:00:00Z", "report_status": "PENDING",
-     "updated_at": "2026-03-04T09:00:00Z"},
-    {"action_id": "r1", "conversation_id": "c3", "shop_id": "S2", "action_type": "REPORT_BUYER",
-     "agent_id": "a2", "acted_at": "2026-03-04T09:00:00Z", "report_status": "UPHELD",
-     "updated_at": "2026-03-11T09:00:00Z"},
+    {
+        "action_id": "r1",
+        "conversation_id": "c3",
+        "shop_id": "S2",
+        "action_type": "REPORT_BUYER",
+        "agent_id": "a2",
+        "acted_at": "2026-03-04T09:00:00Z",
+        "report_status": "PENDING",
+        "updated_at": "2026-03-04T09:00:00Z",
+    },
+    {
+        "action_id": "r1",
+        "conversation_id": "c3",
+        "shop_id": "S2",
+        "action_type": "REPORT_BUYER",
+        "agent_id": "a2",
+        "acted_at": "2026-03-04T09:00:00Z",
+        "report_status": "UPHELD",
+        "updated_at": "2026-03-11T09:00:00Z",
+    },
     # c1's second session marked "no reply needed"
-    {"action_id": "n1", "conversation_id": "c1", "shop_id": "S1",
-     "action_type": "MARK_NO_REPLY_NEEDED", "agent_id": "a1", "acted_at": "2026-03-03T12:00:00Z",
-     "report_status": None, "updated_at": "2026-03-03T12:00:00Z"},
+    {
+        "action_id": "n1",
+        "conversation_id": "c1",
+        "shop_id": "S1",
+        "action_type": "MARK_NO_REPLY_NEEDED",
+        "agent_id": "a1",
+        "acted_at": "2026-03-03T12:00:00Z",
+        "report_status": None,
+        "updated_at": "2026-03-03T12:00:00Z",
+    },
 ]
 
 HOLIDAYS = [
     # ends before it starts → quarantined
-    {"period_id": "h1", "shop_id": "S1", "starts_at": "2026-03-05T00:00:00Z",
-     "ends_at": "2026-03-04T00:00:00Z", "updated_at": "2026-03-01T00:00:00Z"},
+    {
+        "period_id": "h1",
+        "shop_id": "S1",
+        "starts_at": "2026-03-05T00:00:00Z",
+        "ends_at": "2026-03-04T00:00:00Z",
+        "updated_at": "2026-03-01T00:00:00Z",
+    },
 ]
 
 RATINGS = [
-    {"rating_id": "g1", "conversation_id": "c1", "shop_id": "S1",
-     "rated_at": "2026-03-01T12:00:00Z", "score": 5},
-    {"rating_id": "g2", "conversation_id": "c1", "shop_id": "S1",
-     "rated_at": "2026-03-01T12:00:00Z", "score": 9},
+    {
+        "rating_id": "g1",
+        "conversation_id": "c1",
+        "shop_id": "S1",
+        "rated_at": "2026-03-01T12:00:00Z",
+        "score": 5,
+    },
+    {
+        "rating_id": "g2",
+        "conversation_id": "c1",
+        "shop_id": "S1",
+        "rated_at": "2026-03-01T12:00:00Z",
+        "score": 9,
+    },
 ]
 
 ORDERS = [
-    {"order_id": "o1", "shop_id": "S1", "buyer_id": "b1", "created_at": "2026-03-02T09:00:00Z",
-     "amount": "150000", "currency": "IDR"},
-    {"order_id": "o2", "shop_id": "S1", "buyer_id": "b1", "created_at": "2026-03-09T09:00:00Z",
-     "amount": "-5", "currency": "IDR"},
+    {
+        "order_id": "o1",
+        "shop_id": "S1",
+        "buyer_id": "b1",
+        "created_at": "2026-03-02T09:00:00Z",
+        "amount": "150000",
+        "currency": "IDR",
+    },
+    {
+        "order_id": "o2",
+        "shop_id": "S1",
+        "buyer_id": "b1",
+        "created_at": "2026-03-09T09:00:00Z",
+        "amount": "-5",
+        "currency": "IDR",
+    },
 ]
 
 TABLES = {
-    "shops": SHOPS, "messages": MESSAGES, "conversation_actions": ACTIONS,
-    "shop_holiday_periods": HOLIDAYS, "session_ratings": RATINGS, "orders": ORDERS,
+    "shops": SHOPS,
+    "messages": MESSAGES,
+    "conversation_actions": ACTIONS,
+    "shop_holiday_periods": HOLIDAYS,
+    "session_ratings": RATINGS,
+    "orders": ORDERS,
 }
 
 
@@ -129,7 +199,9 @@ def test_sessions_follow_the_rules(csv_warehouse: Path) -> None:
     assert first["responsible_agent_id"] == "a1"
     assert (first["closed_at"], first["close_reason"]) == (datetime(2026, 3, 2, 11, 0), "IDLE")
     assert first["rating_score"] == 5 and first["is_satisfied"] is True
-    assert first["attributed_order_count"] == 1 and float(first["attributed_order_amount"]) == 150000
+    assert (
+        first["attributed_order_count"] == 1 and float(first["attributed_order_amount"]) == 150000
+    )
     assert first["session_date"] == date(2026, 3, 1)
 
     second = rows[("c1", datetime(2026, 3, 3, 10, 0))]
@@ -163,7 +235,11 @@ def test_shop_daily_counts_and_calendar(csv_warehouse: Path) -> None:
     assert quiet["sessions"] == 0 and quiet["response_rate_24h"] is None
     assert quiet["rolling_7d_response_rate_24h"] == 1.0  # 3-01 and 3-02 both responded
     d3 = days[("S1", date(2026, 3, 3))]
-    assert (d3["excluded_sessions"], d3["no_reply_needed_sessions"], d3["counted_sessions"]) == (1, 1, 0)
+    assert (d3["excluded_sessions"], d3["no_reply_needed_sessions"], d3["counted_sessions"]) == (
+        1,
+        1,
+        0,
+    )
     s2 = days[("S2", date(2026, 3, 3))]
     assert (s2["responded_late_sessions"], s2["response_rate_24h"]) == (1, 0.0)
     s2_last = days[("S2", date(2026, 3, 10))]
@@ -193,9 +269,15 @@ def test_bad_rows_are_quarantined_with_their_rule(csv_warehouse: Path) -> None:
         ("session_ratings", "g2", "score_out_of_range"),
         ("orders", "o2", "amount_negative"),
     }
-    recon = {r["source_table"]: r for r in _query(csv_warehouse, "select * from audit.row_reconciliation")}
+    recon = {
+        r["source_table"]: r
+        for r in _query(csv_warehouse, "select * from audit.row_reconciliation")
+    }
     assert recon["messages"] == {
-        "source_table": "messages", "raw_rows": 15, "clean_rows": 11, "quarantined_rows": 3,
+        "source_table": "messages",
+        "raw_rows": 15,
+        "clean_rows": 11,
+        "quarantined_rows": 3,
         "collapsed_duplicate_rows": 1,
     }
     assert recon["agents"]["raw_rows"] == 0  # absent optional table reads as empty
@@ -230,8 +312,11 @@ def test_parquet_folder_gives_the_same_marts(csv_warehouse: Path, tmp_path: Path
 
 def _run_hook_only(raw: Path, tmp_path: Path):
     return run_dbt(
-        ["run", "--select", "stg_chat__shops"], raw_dir=raw, warehouse_path=tmp_path / "w.duckdb",
-        as_of=AS_OF, check=False,
+        ["run", "--select", "stg_chat__shops"],
+        raw_dir=raw,
+        warehouse_path=tmp_path / "w.duckdb",
+        as_of=AS_OF,
+        check=False,
     )
 
 
@@ -249,7 +334,9 @@ def test_missing_required_column_stops_the_build_naming_it(tmp_path: Path) -> No
     header = text[0].split(",")
     idx = header.index("created_at")
     (raw / "messages.csv").write_text(
-        "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != idx) for line in text[:1])
+        "\n".join(
+            ",".join(c for i, c in enumerate(line.split(",")) if i != idx) for line in text[:1]
+        )
         + "\n"
     )
     proc = _run_hook_only(raw, tmp_path)
@@ -275,17 +362,25 @@ def test_every_model_and_column_is_documented(csv_warehouse: Path, tmp_path: Pat
     raw = csv_warehouse.parent / "raw"
     run_dbt(
         ["docs", "generate"],
-        raw_dir=raw, warehouse_path=csv_warehouse, as_of=AS_OF, target_path=tmp_path / "docs",
+        raw_dir=raw,
+        warehouse_path=csv_warehouse,
+        as_of=AS_OF,
+        target_path=tmp_path / "docs",
     )
     manifest = json.loads((tmp_path / "docs" / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "docs" / "catalog.json").read_text())
     missing = []
     for unique_id, node in manifest["nodes"].items():
-        if node["resource_type"] not in ("model", "seed") or node["package_name"] != "chat_warehouse":
+        if (
+            node["resource_type"] not in ("model", "seed")
+            or node["package_name"] != "chat_warehouse"
+        ):
             continue
         if not node.get("description"):
             missing.append(f"{node['name']}: no model description")
-        described = {name.lower() for name, col in node["columns"].items() if col.get("description")}
+        described = {
+            name.lower() for name, col in node["columns"].items() if col.get("description")
+        }
         for column in catalog["nodes"].get(unique_id, {}).get("columns", {}):
             if column.lower() not in described:
                 missing.append(f"{node['name']}.{column}")

@@ -96,5 +96,11 @@ def build_warehouse(
     args = ["build", "--exclude-resource-type", "unit_test"] if with_tests else ["run"]
     if select:
         args += ["--select", select]
-    return run_dbt(args, raw_dir=raw_dir, warehouse_path=warehouse_path, as_of=as_of,
-                   extra_vars=extra_vars, check=check)
+    return run_dbt(
+        args,
+        raw_dir=raw_dir,
+        warehouse_path=warehouse_path,
+        as_of=as_of,
+        extra_vars=extra_vars,
+        check=check,
+    )

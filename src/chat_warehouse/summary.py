@@ -55,7 +55,15 @@ def _duration(seconds: float | None) -> str:
 
 
 def render(rows: list[tuple]) -> str:
-    header = ("shop", "platform", "time zone", "last day", "24h rate (7d)", "counted", "median 1st reply")
+    header = (
+        "shop",
+        "platform",
+        "time zone",
+        "last day",
+        "24h rate (7d)",
+        "counted",
+        "median 1st reply",
+    )
     body = [
         (
             shop,
@@ -88,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = Path(args.warehouse)
     if not path.exists():
-        print(f"error: no warehouse at {path}; run `make demo` or `dbt build` first", file=sys.stderr)
+        print(
+            f"error: no warehouse at {path}; run `make demo` or `dbt build` first", file=sys.stderr
+        )
         return 2
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(SUMMARY_SQL).fetchall()

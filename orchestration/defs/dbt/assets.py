@@ -1,6 +1,5 @@
 """Every dbt model as a Dagster asset, refreshed per daily partition (as_of = the day's end)."""
 
-
 import json
 import os
 from collections.abc import Iterator

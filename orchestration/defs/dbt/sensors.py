@@ -1,6 +1,5 @@
 """Start a refresh when new or changed landing files appear in CHAT_RAW_DIR."""
 
-
 import hashlib
 import json
 from datetime import datetime, timezone

@@ -29,7 +29,7 @@ class GeneratorConfig:
     fmt: str = "parquet"
     bad_row_share: float = 0.001
     # Rows per Parquet part file of `messages/` and `conversation_actions/`.
-    part_rows: int = 1_000_000
+    part_rows: int = 500_000
 
     def __post_init__(self) -> None:
         if self.messages < 1:

@@ -8,6 +8,7 @@ follows the running messages-per-conversation average, so the run stops close to
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -29,7 +30,7 @@ from chat_warehouse.generator.writer import TableSink, write_table
 
 MANIFEST = "_manifest.json"
 CHUNK_MESSAGES = 250_000  # messages simulated per chunk (bounds memory)
-FIRST_GUESS_PER_CONVERSATION = 14.0
+FIRST_GUESS_PER_CONVERSATION = 15.0
 
 
 @dataclass
@@ -76,9 +77,7 @@ def prepare_out(out: Path, force: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def generate(
-    cfg: GeneratorConfig, progress: Callable[[Progress], None] | None = None
-) -> Summary:
+def generate(cfg: GeneratorConfig, progress: Callable[[Progress], None] | None = None) -> Summary:
     """Write a landing folder into `cfg.out` (which must exist) and return what was written."""
     started = time.perf_counter()
     world_rng, sim_rng, fault_rng = (
@@ -108,6 +107,8 @@ def generate(
     per_conversation = FIRST_GUESS_PER_CONVERSATION
     while messages == 0 or cfg.messages - messages > per_conversation / 2:
         wanted = round((cfg.messages - messages) / per_conversation)
+        if messages == 0:  # the first chunk calibrates the messages-per-conversation average
+            wanted = round(wanted * 0.6)
         n_conv = int(np.clip(wanted, 1, max(1, CHUNK_MESSAGES / per_conversation)))
         plan = plan_chunk(world, sim_rng, counters.conversations, n_conv)
         counters.conversations += n_conv
@@ -135,11 +136,20 @@ def generate(
     return summary
 
 
+def code_fingerprint() -> str:
+    """A hash of the generator's source: data written by other code is not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _write_manifest(cfg: GeneratorConfig, summary: Summary) -> None:
     """`_manifest.json`: the options, the period and the row counts (no timings, so that a
     rerun is byte-identical). Written last: its presence marks a complete folder."""
     manifest = {
         "generator": "chat_warehouse.generator",
+        "code": code_fingerprint(),
         "options": cfg.options(),
         "period_start": f"{cfg.start.isoformat()} 00:00:00",
         "period_end": cfg.period_end.isoformat(sep=" "),

@@ -43,6 +43,7 @@ def _set(column: str, value) -> Fault:
 
 def _buyer_without_sender(frame: Frame, rows: np.ndarray, rng: np.random.Generator) -> None:
     frame["role"][rows] = R["BUYER"]
+    frame["mtype"][rows] = MT["TEXT"]
     frame["sender"][rows] = SENDER_NULL
 
 

@@ -26,7 +26,7 @@ MAX_ROUNDS = 8
 EXPIRY = 7 * DAY  # the platform closes a session a buyer waits in for 7 days
 IDLE = DAY  # ... and a session nobody waits in after 24 h without activity
 
-# Message type mixes: (type code, probability).
+# Message type mixes: (type name, probability).
 BUYER_OPEN_MIX = (("TEXT", 0.70), ("PRODUCT_CARD", 0.10), ("IMAGE", 0.08), ("ORDER_CARD", 0.07),
                   ("EMOTICONS", 0.02), ("RETURN_REFUND_CARD", 0.02), ("VIDEO", 0.01))  # fmt: skip
 BUYER_ROUND_MIX = (("TEXT", 0.80), ("IMAGE", 0.08), ("EMOTICONS", 0.06), ("ORDER_CARD", 0.03),
@@ -111,7 +111,9 @@ def _script(world: World, rng: np.random.Generator, shop: np.ndarray, t0: np.nda
 
     # Entering from a product or order page, FAQ clicks answered by the robot.
     enter = d.p() < 0.3
-    enter_type = np.where(d.p() < 0.65, MT["BUYER_ENTER_FROM_PRODUCT"], MT["BUYER_ENTER_FROM_ORDER"])
+    enter_type = np.where(
+        d.p() < 0.65, MT["BUYER_ENTER_FROM_PRODUCT"], MT["BUYER_ENTER_FROM_ORDER"]
+    )
     enter_t = t0 - d.uniform(2 * SEC, 40 * SEC)
     n_faq = np.where(d.p() < 0.22, 1 + (d.p() < 0.3), 0)
     faq_t = np.empty((n, 2), np.int64)
@@ -138,7 +140,9 @@ def _script(world: World, rng: np.random.Generator, shop: np.ndarray, t0: np.nda
     on = world.onshift_count[shop, hc] > 0
     nh = world.next_on[shop, hc]
     later = world.hour_start(np.maximum(nh, 0)) + d.uniform(1 * MIN, 15 * MIN)
-    alloc_t = np.where(on, tc + d.uniform(2 * SEC, 20 * SEC), np.where(nh >= 0, later, tc + 30 * DAY))
+    alloc_t = np.where(
+        on, tc + d.uniform(2 * SEC, 20 * SEC), np.where(nh >= 0, later, tc + 30 * DAY)
+    )
     next_agent = np.where(nh >= 0, world.pick_agent(shop, np.maximum(nh, 0), d.p()), -1)
     alloc_agent = np.where(on, world.pick_agent(shop, hc, d.p()), next_agent)
     has_alloc = clock & (alloc_agent >= 0) & ~(hol & (d.p() < 0.7))
@@ -147,7 +151,9 @@ def _script(world: World, rng: np.random.Generator, shop: np.ndarray, t0: np.nda
     u = d.p()
     p_never = np.minimum(world.p_never[shop] + 0.6 * hol, 0.95)
     p_late = world.p_late[shop]
-    outcome = np.select([faq_only, u < p_never, u < p_never + p_late], [FAQ_ONLY, NEVER, LATE], NORMAL)
+    outcome = np.select(
+        [faq_only, u < p_never, u < p_never + p_late], [FAQ_ONLY, NEVER, LATE], NORMAL
+    )
     replied = (outcome == NORMAL) | (outcome == LATE)
     quick = d.lognormal(world.reply_median_ms[shop], 1.1, 6 * HOUR)
     after_shift = (alloc_t - tc) + d.lognormal(15 * MIN, 0.9, 4 * HOUR)
@@ -168,7 +174,9 @@ def _script(world: World, rng: np.random.Generator, shop: np.ndarray, t0: np.nda
     by_account = d.p() < 0.08
     invisible = has_alloc & (outcome != FAQ_ONLY) & (d.p() < 0.05)
     invisible_t = np.where(
-        replied, tc + ((r1 - tc) * (0.1 + 0.8 * d.p())).astype(np.int64), tc + d.uniform(MIN, 3 * HOUR)
+        replied,
+        tc + ((r1 - tc) * (0.1 + 0.8 * d.p())).astype(np.int64),
+        tc + d.uniform(MIN, 3 * HOUR),
     )
 
     # Rounds of buyer question and human answer after the first reply.
@@ -189,8 +197,8 @@ def _script(world: World, rng: np.random.Generator, shop: np.ndarray, t0: np.nda
     v = d.p()
     thanks_reply = thanks & (v < 0.4)
     thanks_reply_t = thanks_t + d.uniform(20 * SEC, 3 * MIN)
-    spam = (outcome == NEVER) & (d.p() < 0.06)
-    mark = (thanks & (v >= 0.4) & (v < 0.65)) | spam
+    spam = (outcome == NEVER) & (d.p() < 0.1)
+    mark = (thanks & (v >= 0.4) & (v < 0.55)) | spam
     mark_t = np.where(spam, tc + d.uniform(5 * MIN, 5 * HOUR), thanks_t + d.uniform(MIN, 30 * MIN))
     nudge = (outcome == NEVER) & (d.p() < 0.35)
     nudge_t = last_open + d.uniform(HOUR, 30 * HOUR)
@@ -212,11 +220,11 @@ def _script(world: World, rng: np.random.Generator, shop: np.ndarray, t0: np.nda
     conds = [replied & (c < 0.45), replied & (c < 0.57), never & (c < 0.30), never & (c < 0.40),
              faq_only & (c < 0.2)]  # fmt: skip
     close = np.select(conds, [CLOSE_AGENT, CLOSE_SYSTEM, CLOSE_SYSTEM, CLOSE_AGENT, CLOSE_SYSTEM])
-    after = np.select(
-        conds,
-        [d.lognormal(4 * MIN, 1.0, 12 * HOUR), d.uniform(HOUR, 20 * HOUR),
-         d.uniform(2 * HOUR, 72 * HOUR), d.uniform(5 * MIN, 10 * HOUR), d.uniform(10 * MIN, 2 * HOUR)],
-    )  # fmt: skip
+    after = np.select(conds, [
+        d.lognormal(4 * MIN, 1.0, 12 * HOUR), d.uniform(HOUR, 20 * HOUR),
+        d.uniform(2 * HOUR, 72 * HOUR), d.uniform(5 * MIN, 10 * HOUR),
+        d.uniform(10 * MIN, 2 * HOUR),
+    ])  # fmt: skip
     close_t = act + after
     close_t = np.where(mark, np.maximum(close_t, mark_t + d.uniform(SEC, MIN)), close_t)
     handler = np.where(alloc_agent >= 0, alloc_agent, owner)

@@ -54,63 +54,64 @@ MT = {name: code for code, name in enumerate(TYPE_POOL)}
 ACT = {name: code for code, name in enumerate(ACTION_POOL)}
 STATUS = {name: code for code, name in enumerate(STATUS_POOL)}
 
-# Column kinds: "str", "ts" (UTC timestamp), "bool", "int", "float".
+# Column kinds: "str", "cat" (text from a small set: written dictionary-encoded), "ts" (UTC
+# timestamp), "bool", "int", "float".
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "messages": (
         ("message_id", "str"),
         ("conversation_id", "str"),
-        ("shop_id", "str"),
-        ("sender_role", "str"),
+        ("shop_id", "cat"),
+        ("sender_role", "cat"),
         ("sender_id", "str"),
-        ("message_type", "str"),
-        ("content", "str"),
+        ("message_type", "cat"),
+        ("content", "cat"),
         ("created_at", "ts"),
         ("is_visible", "bool"),
     ),
     "conversation_actions": (
         ("action_id", "str"),
         ("conversation_id", "str"),
-        ("shop_id", "str"),
-        ("action_type", "str"),
-        ("agent_id", "str"),
+        ("shop_id", "cat"),
+        ("action_type", "cat"),
+        ("agent_id", "cat"),
         ("acted_at", "ts"),
-        ("report_status", "str"),
+        ("report_status", "cat"),
         ("updated_at", "ts"),
     ),
     "shop_holiday_periods": (
         ("period_id", "str"),
-        ("shop_id", "str"),
+        ("shop_id", "cat"),
         ("starts_at", "ts"),
         ("ends_at", "ts"),
         ("updated_at", "ts"),
     ),
     "shops": (
         ("shop_id", "str"),
-        ("platform", "str"),
+        ("platform", "cat"),
         ("shop_name", "str"),
-        ("timezone", "str"),
+        ("timezone", "cat"),
     ),
     "agents": (
         ("agent_id", "str"),
-        ("shop_id", "str"),
+        ("shop_id", "cat"),
         ("nickname", "str"),
-        ("role", "str"),
+        ("role", "cat"),
         ("max_concurrent_sessions", "int"),
     ),
     "session_ratings": (
         ("rating_id", "str"),
         ("conversation_id", "str"),
-        ("shop_id", "str"),
+        ("shop_id", "cat"),
         ("rated_at", "ts"),
         ("score", "int"),
     ),
     "orders": (
         ("order_id", "str"),
-        ("shop_id", "str"),
+        ("shop_id", "cat"),
         ("buyer_id", "str"),
         ("created_at", "ts"),
         ("amount", "float"),
-        ("currency", "str"),
+        ("currency", "cat"),
     ),
 }
 TABLES = tuple(COLUMNS)
@@ -123,9 +124,13 @@ FORMATS = ("parquet", "csv")
 
 
 def arrow_schema(table: str, fmt: str) -> pa.Schema:
-    """The Arrow schema a table is written with: in CSV every timestamp is ISO-8601 text."""
+    """The Arrow schema a table is written with: in CSV every timestamp is ISO-8601 text.
+
+    Dictionary-encoded text reads back as plain text (VARCHAR in DuckDB, text in CSV).
+    """
     kinds = {
         "str": pa.string(),
+        "cat": pa.dictionary(pa.int32(), pa.string()),
         "ts": pa.string() if fmt == "csv" else pa.timestamp("us"),
         "bool": pa.bool_(),
         "int": pa.int32(),

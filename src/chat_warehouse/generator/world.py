@@ -79,6 +79,7 @@ class World:
 
     @property
     def n_agents(self) -> int:
+        """Number of agents over all shops (shop accounts are numbered after them)."""
         return len(self.agent_ids)
 
     def hour_index(self, t: np.ndarray) -> np.ndarray:
@@ -87,6 +88,7 @@ class World:
         return np.clip(h, 0, self.onshift_count.shape[1] - 1)
 
     def hour_start(self, h: np.ndarray) -> np.ndarray:
+        """First instant of each grid hour."""
         return self.start_ms + h.astype(np.int64) * HOUR
 
     def sample_times(self, rng: np.random.Generator, shop: np.ndarray) -> np.ndarray:
@@ -157,7 +159,7 @@ def build_world(cfg: GeneratorConfig, rng: np.random.Generator) -> World:
     count = np.zeros(k, np.int64)
     for i in range(k):
         lang = templates[i][3]
-        n_ag = 2 + int(round(6 * weight[i] / weight.max()))
+        n_ag = 2 + round(6 * weight[i] / weight.max())
         start_idx[i], count[i] = len(agent_ids), n_ag
         names = rng.permutation(NICKNAMES[lang])
         for j in range(n_ag):
@@ -204,8 +206,8 @@ def build_world(cfg: GeneratorConfig, rng: np.random.Generator) -> World:
         shop_lang=np.array([LANGUAGES.index(t[3]) for t in templates]),
         shop_currency=np.array([CURRENCIES.index(t[4]) for t in templates]),
         shop_weight=weight / weight.sum(),
-        p_never=0.20 - 0.185 * quality,
-        p_late=0.06 - 0.055 * quality,
+        p_never=0.25 - 0.235 * quality,
+        p_late=0.07 - 0.065 * quality,
         reply_median_ms=((12 - 9 * quality) * 60_000).astype(np.int64),
         has_greeting=rng.random(k) < 0.5,
         agent_ids=agent_ids,
@@ -238,7 +240,7 @@ def _add_holidays(world: World, cfg: GeneratorConfig, rng: np.random.Generator, 
         tz = templates[s][1]
         ongoing = n == len(chosen) - 1
         for p in range(1 + int(rng.random() < 0.4) + int(ongoing)):
-            period_id = f"hol_{len(rows) + 1:03d}"
+            period_id = f"hol_{len(effective) + 1:03d}"
             if ongoing and p == 0:
                 first = cfg.start + dt.timedelta(days=max(0, cfg.days - 3))
                 starts = _local_midnight(tz, first)

@@ -1,9 +1,10 @@
 """Write landing tables as they stream in, in bounded memory.
 
 Parquet: `messages/` and `conversation_actions/` become folders of part files
-(`part-00000.parquet`, ...) of about `part_rows` rows; every other table is one `<table>.parquet`,
-written row group by row group. CSV: one `<table>.csv` per table, appended batch by batch.
-A table that ends up with no rows is still written (header or schema only).
+(`part-00000.parquet`, ...) of `part_rows` rows (the last one up to 1.5 times that); every
+other table is one `<table>.parquet`, written row group by row group. CSV: one `<table>.csv`
+per table, appended batch by batch. A table that ends up with no rows is still written
+(header or schema only).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class TableSink:
             return
         self._buffer.append(batch)
         self._buffered += batch.num_rows
-        while self._buffered >= self.flush_rows:
+        # Hold up to 1.5 parts so that the last part is never a small remainder.
+        while self._buffered >= self.flush_rows + self.flush_rows // 2:
             self._flush(self.flush_rows)
 
     def close(self) -> None:
