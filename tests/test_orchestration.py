@@ -1,0 +1,156 @@
+"""Dagster code location: definitions load, partitions give the right vars, the schedule and
+the sensor ask for the right runs, a partition materializes end to end, and a reader holding
+the published warehouse open neither blocks a refresh nor sees a half-built state."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from chat_warehouse.dbt_invoke import PROJECT_DIR, run_dbt
+from tests.landing import write_landing
+from tests.test_end_to_end import TABLES
+
+RAW_FOR_PARSE = PROJECT_DIR / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def definitions(tmp_path_factory):
+    """Parse the dbt project into target/ (what `make test` does first), then load defs."""
+    manifest = PROJECT_DIR / "target" / "manifest.json"
+    if not manifest.exists():
+        tmp = tmp_path_factory.mktemp("parse")
+        run_dbt(["parse"], raw_dir=tmp, warehouse_path=tmp / "p.duckdb",
+                target_path=PROJECT_DIR / "target")
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_definitions_load_with_every_model_as_an_asset(definitions) -> None:
+    repo = definitions.get_repository_def()
+    keys = {key.to_user_string() for key in repo.assets_defs_by_key}
+    assert {"marts/fct_chat_sessions", "marts/fct_agent_daily", "marts/fct_shop_daily",
+            "marts/fct_sessions_at_risk", "intermediate/int_conversation_events_sessionized",
+            "staging/stg_chat__messages", "audit/quarantined_rows"} <= keys
+    assets_def = repo.assets_defs_by_key[dg.AssetKey(["marts", "fct_shop_daily"])]
+    assert assets_def.group_names_by_key[dg.AssetKey(["marts", "fct_shop_daily"])] == "marts"
+    assert "seller center" in (assets_def.descriptions_by_key[dg.AssetKey(["marts", "fct_shop_daily"])])
+    deps = {d.to_user_string() for d in assets_def.asset_deps[dg.AssetKey(["staging", "base_chat__messages"])]}
+    assert "landing/messages" in deps
+    check_names = {c.name for c in assets_def.check_specs}
+    assert any("is_empty" in name for name in check_names)  # the at-risk warning check
+    assert len(check_names) > 100  # every dbt test is an asset check
+    assert assets_def.backfill_policy == dg.BackfillPolicy.single_run()
+    assert {"daily_refresh", "full_refresh"} <= set(repo.job_names)
+
+
+def test_partition_vars() -> None:
+    from orchestration.defs.dbt.partitions import dbt_vars_for_window
+
+    window = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
+    assert dbt_vars_for_window(window.start, window.end) == {
+        "as_of": "2026-03-04 00:00:00",
+        "refresh_window_start": "2026-03-01 00:00:00",
+    }
+
+
+def test_schedule_refreshes_the_day_that_just_ended(definitions) -> None:
+    from orchestration.defs.dbt.schedules import daily_refresh_schedule
+
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 3, 10, 0, 15, tzinfo=UTC)
+    )
+    requests = list(daily_refresh_schedule.evaluate_tick(context).run_requests or [])
+    assert [r.partition_key for r in requests] == ["2026-03-09"]
+    assert daily_refresh_schedule.cron_schedule == "15 0 * * *"
+
+
+def test_sensor_requests_a_refresh_only_when_landing_files_change(tmp_path: Path) -> None:
+    from orchestration.defs.dbt.sensors import landing_files_sensor
+    from orchestration.defs.dbt.warehouse import WarehouseResource
+
+    raw = write_landing(tmp_path / "raw", TABLES)
+    resources = {"warehouse": WarehouseResource(raw_dir=str(raw), warehouse_path=str(tmp_path / "w.duckdb"))}
+    with dg.build_sensor_context(resources=resources) as context:
+        first = landing_files_sensor(context)
+        assert isinstance(first, dg.RunRequest)
+        cursor = context.cursor
+    with dg.build_sensor_context(cursor=cursor, resources=resources) as context:
+        assert isinstance(landing_files_sensor(context), dg.SkipReason)
+    (raw / "messages.csv").write_text((raw / "messages.csv").read_text() + "n1,c9,S1,BUYER,b9,TEXT,,2026-03-09T10:00:00Z,\n")
+    with dg.build_sensor_context(cursor=cursor, resources=resources) as context:
+        again = landing_files_sensor(context)
+        assert isinstance(again, dg.RunRequest)
+        assert again.run_key != first.run_key
+        assert "messages.csv" in again.tags["chat_warehouse/changed_files"]
+
+
+def _materialize(definitions, raw: Path, warehouse: Path, partition: str) -> dg.ExecuteInProcessResult:
+    from orchestration.defs.dbt.assets import chat_warehouse_dbt_assets
+    from orchestration.defs.dbt.warehouse import WarehouseResource
+
+    dbt = definitions.get_repository_def().get_top_level_resources()["dbt"]
+    return dg.materialize(
+        [chat_warehouse_dbt_assets],
+        partition_key=partition,
+        resources={
+            "dbt": dbt,
+            "warehouse": WarehouseResource(raw_dir=str(raw), warehouse_path=str(warehouse)),
+        },
+        raise_on_error=False,
+    )
+
+
+def test_partition_materializes_and_a_reader_never_blocks_a_refresh(definitions, tmp_path: Path) -> None:
+    raw = write_landing(tmp_path / "raw", TABLES)
+    warehouse = tmp_path / "wh" / "chat.duckdb"
+
+    first = _materialize(definitions, raw, warehouse, "2026-03-05")
+    assert first.success
+    assert warehouse.exists() and not warehouse.with_name("chat.duckdb.building").exists()
+    materialized = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
+    assert "marts/fct_shop_daily" in materialized
+    checks = [e.event_specific_data for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert checks and all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
+
+    # A dashboard holds the published warehouse open while the next day's refresh runs.
+    reader = duckdb.connect(str(warehouse), read_only=True)
+    before = reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone()
+    assert str(before[0]) == "2026-03-05"
+    done = threading.Event()
+    results = {}
+
+    def refresh() -> None:
+        results["second"] = _materialize(definitions, raw, warehouse, "2026-03-09")
+        done.set()
+
+    worker = threading.Thread(target=refresh)
+    worker.start()
+    # while it runs, the reader keeps answering from the published version
+    while not done.wait(0.5):
+        assert reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone() == before
+    worker.join()
+    assert results["second"].success
+    assert reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone() == before
+    reader.close()
+    with duckdb.connect(str(warehouse), read_only=True) as fresh:
+        assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-09"
+
+
+def test_a_failed_refresh_leaves_the_published_warehouse_untouched(definitions, tmp_path: Path) -> None:
+    raw = write_landing(tmp_path / "raw", TABLES)
+    warehouse = tmp_path / "wh" / "chat.duckdb"
+    assert _materialize(definitions, raw, warehouse, "2026-03-05").success
+    published = warehouse.read_bytes()
+    (raw / "shops.csv").unlink()  # a required table goes missing: the build must stop
+    result = _materialize(definitions, raw, warehouse, "2026-03-09")
+    assert not result.success
+    assert warehouse.read_bytes() == published
+    assert not warehouse.with_name("chat.duckdb.building").exists()
