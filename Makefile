@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install demo demo-data build summary test lint format bench docs clean
+.PHONY: help install demo demo-data build summary test lint format bench docs dq dq-docs clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ bench: install  ## Build 1M and 10M generated messages; print wall time, peak me
 
 docs: install  ## dbt docs (catalog of every model and column) into target/
 	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/dbt docs generate
+
+dq: install  ## Great Expectations on the landing folder and the marts; fails on a critical expectation
+	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/python -m chat_warehouse.quality validate
+
+dq-docs: install  ## Build the Great Expectations Data Docs site (expectations/uncommitted/data_docs)
+	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/python -m chat_warehouse.quality docs
 
 clean:  ## Remove generated data, warehouse and dbt artifacts (keeps .venv)
 	rm -rf data target logs warehouse/*.duckdb* bench

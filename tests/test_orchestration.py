@@ -123,7 +123,8 @@ def test_partition_materializes_and_a_reader_never_blocks_a_refresh(definitions,
     # A dashboard holds the published warehouse open while the next day's refresh runs.
     reader = duckdb.connect(str(warehouse), read_only=True)
     before = reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone()
-    assert str(before[0]) == "2026-03-05"
+    # as_of = 2026-03-06 00:00 UTC, already the 6th in Jakarta (shop S1)
+    assert str(before[0]) == "2026-03-06"
     done = threading.Event()
     results = {}
 
@@ -141,7 +142,7 @@ def test_partition_materializes_and_a_reader_never_blocks_a_refresh(definitions,
     assert reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone() == before
     reader.close()
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
-        assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-09"
+        assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-10"
 
 
 def test_a_failed_refresh_leaves_the_published_warehouse_untouched(definitions, tmp_path: Path) -> None:
