@@ -15,10 +15,24 @@ from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.schedules import daily_refresh_schedule
 from orchestration.defs.dbt.sensors import landing_files_sensor
 from orchestration.defs.dbt.warehouse import WarehouseResource
+from orchestration.defs.quality.checks import (
+    landing_quality_checks,
+    landing_specs,
+    mart_quality_checks,
+)
 
 defs = dg.Definitions(
-    assets=[chat_warehouse_dbt_assets],
-    jobs=[daily_refresh_job, full_refresh_job],
+    assets=[*landing_specs, chat_warehouse_dbt_assets],
+    asset_checks=[landing_quality_checks, mart_quality_checks],
+    jobs=[
+        daily_refresh_job,
+        full_refresh_job,
+        dg.define_asset_job(
+            "landing_quality",
+            description="Great Expectations on the landing folder (all tables, or the day).",
+            selection=dg.AssetSelection.checks(landing_quality_checks),
+        ),
+    ],
     schedules=[daily_refresh_schedule],
     sensors=[landing_files_sensor],
     resources={

@@ -4,7 +4,7 @@ the published warehouse open neither blocks a refresh nor sees a half-built stat
 
 from __future__ import annotations
 
-import os
+import shutil
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,10 +95,11 @@ def test_sensor_requests_a_refresh_only_when_landing_files_change(tmp_path: Path
 def _materialize(definitions, raw: Path, warehouse: Path, partition: str) -> dg.ExecuteInProcessResult:
     from orchestration.defs.dbt.assets import chat_warehouse_dbt_assets
     from orchestration.defs.dbt.warehouse import WarehouseResource
+    from orchestration.defs.quality.checks import mart_quality_checks
 
     dbt = definitions.get_repository_def().get_top_level_resources()["dbt"]
     return dg.materialize(
-        [chat_warehouse_dbt_assets],
+        [chat_warehouse_dbt_assets, mart_quality_checks],
         partition_key=partition,
         resources={
             "dbt": dbt,
@@ -108,21 +109,47 @@ def _materialize(definitions, raw: Path, warehouse: Path, partition: str) -> dg.
     )
 
 
-def test_partition_materializes_and_a_reader_never_blocks_a_refresh(definitions, tmp_path: Path) -> None:
-    raw = write_landing(tmp_path / "raw", TABLES)
-    warehouse = tmp_path / "wh" / "chat.duckdb"
+@pytest.fixture(scope="module")
+def published(definitions, tmp_path_factory) -> tuple[Path, Path, dg.ExecuteInProcessResult]:
+    """One day's partition materialized through Dagster into a published warehouse."""
+    root = tmp_path_factory.mktemp("published")
+    raw = write_landing(root / "raw", TABLES)
+    warehouse = root / "wh" / "chat.duckdb"
+    return raw, warehouse, _materialize(definitions, raw, warehouse, "2026-03-05")
 
-    first = _materialize(definitions, raw, warehouse, "2026-03-05")
-    assert first.success
+
+def _copy(published, tmp_path: Path) -> tuple[Path, Path]:
+    raw, warehouse, _ = published
+    shutil.copytree(raw, tmp_path / "raw")
+    (tmp_path / "wh").mkdir()
+    shutil.copy2(warehouse, tmp_path / "wh" / "chat.duckdb")
+    return tmp_path / "raw", tmp_path / "wh" / "chat.duckdb"
+
+
+def _check_evaluations(result: dg.ExecuteInProcessResult) -> list:
+    return [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+
+
+def test_a_partition_materializes_with_dbt_tests_and_expectations_as_checks(published) -> None:
+    raw, warehouse, result = published
+    assert result.success
     assert warehouse.exists() and not warehouse.with_name("chat.duckdb.building").exists()
-    materialized = {e.asset_key.to_user_string() for e in first.get_asset_materialization_events()}
-    assert "marts/fct_shop_daily" in materialized
-    checks = [e.event_specific_data for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    assert checks and all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {"marts/fct_shop_daily", "marts/fct_chat_sessions", "audit/quarantined_rows"} <= materialized
+    checks = _check_evaluations(result)
+    assert all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
+    gx = {c.asset_key.to_user_string() for c in checks if c.check_name == "great_expectations"}
+    assert gx == {"marts/fct_chat_sessions", "marts/fct_agent_daily", "marts/fct_shop_daily"}
+    at_risk = [c for c in checks if "is_empty" in c.check_name]
+    assert at_risk and all(c.severity == dg.AssetCheckSeverity.WARN for c in at_risk if not c.passed)
 
+
+def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(definitions, published, tmp_path: Path) -> None:
+    raw, warehouse = _copy(published, tmp_path)
     # A dashboard holds the published warehouse open while the next day's refresh runs.
     reader = duckdb.connect(str(warehouse), read_only=True)
-    before = reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone()
+    query = "select max(session_date), count(*) from marts.fct_shop_daily"
+    before = reader.execute(query).fetchone()
     # as_of = 2026-03-06 00:00 UTC, already the 6th in Jakarta (shop S1)
     assert str(before[0]) == "2026-03-06"
     done = threading.Event()
@@ -136,22 +163,22 @@ def test_partition_materializes_and_a_reader_never_blocks_a_refresh(definitions,
     worker.start()
     # while it runs, the reader keeps answering from the published version
     while not done.wait(0.5):
-        assert reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone() == before
+        assert reader.execute(query).fetchone() == before
     worker.join()
     assert results["second"].success
-    assert reader.execute("select max(session_date), count(*) from marts.fct_shop_daily").fetchone() == before
+    assert reader.execute(query).fetchone() == before
     reader.close()
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
         assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-10"
 
 
-def test_a_failed_refresh_leaves_the_published_warehouse_untouched(definitions, tmp_path: Path) -> None:
-    raw = write_landing(tmp_path / "raw", TABLES)
-    warehouse = tmp_path / "wh" / "chat.duckdb"
-    assert _materialize(definitions, raw, warehouse, "2026-03-05").success
-    published = warehouse.read_bytes()
-    (raw / "shops.csv").unlink()  # a required table goes missing: the build must stop
+def test_a_bad_landing_export_stops_the_refresh_and_publishes_nothing(definitions, published, tmp_path: Path) -> None:
+    raw, warehouse = _copy(published, tmp_path)
+    before = warehouse.read_bytes()
+    (raw / "shops.csv").unlink()  # a required table goes missing: critical, the run must stop
     result = _materialize(definitions, raw, warehouse, "2026-03-09")
     assert not result.success
-    assert warehouse.read_bytes() == published
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "critical landing expectations failed" in failure.event_specific_data.error.message
+    assert warehouse.read_bytes() == before
     assert not warehouse.with_name("chat.duckdb.building").exists()

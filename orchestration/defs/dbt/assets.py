@@ -18,6 +18,9 @@ class RefreshConfig(dg.Config):
     """Run configuration of a refresh."""
 
     full_refresh: bool = False
+    # Critical Great Expectations on the day's landing slice run before dbt and stop a bad
+    # export from reaching the published warehouse; switch off only to force a rebuild.
+    check_landing: bool = True
 
 
 @contextmanager
@@ -54,11 +57,27 @@ def chat_warehouse_dbt_assets(
     warehouse that is published atomically when the build and its tests pass."""
     start, end = context.partition_time_window
     dbt_vars = dbt_vars_for_window(start, end)
-    args = ["build", "--vars", json.dumps(dbt_vars)]
+    # dbt unit tests are code tests (`make test`), not data checks: not part of a refresh
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
     if config.full_refresh:
         args.append("--full-refresh")
     context.log.info(f"refresh {context.partition_key_range} with vars {dbt_vars}")
+    if config.check_landing:
+        from orchestration.defs.quality.checks import critical_landing_failures
+
+        day = start.date() if (end - start).days == 1 else None
+        failures = critical_landing_failures(warehouse.raw_path, day)
+        if failures:
+            raise dg.Failure(
+                description=f"critical landing expectations failed in {warehouse.raw_path}; "
+                "the warehouse was not refreshed. Fix the landing files (README, 'When the "
+                "data is wrong') and re-run.",
+                metadata={"failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures))},
+                allow_retries=False,
+            )
     published = warehouse.published_path
-    with build_then_publish(published, full_refresh=config.full_refresh, log=context.log) as target:
-        with _environment(CHAT_RAW_DIR=str(warehouse.raw_path), CHAT_WAREHOUSE_PATH=str(target)):
-            yield from dbt.cli(args, context=context).stream()
+    with (
+        build_then_publish(published, full_refresh=config.full_refresh, log=context.log) as target,
+        _environment(CHAT_RAW_DIR=str(warehouse.raw_path), CHAT_WAREHOUSE_PATH=str(target)),
+    ):
+        yield from dbt.cli(args, context=context).stream()
