@@ -156,7 +156,7 @@ def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(definitions, publ
     results = {}
 
     def refresh() -> None:
-        results["second"] = _materialize(definitions, raw, warehouse, "2026-03-09")
+        results["second"] = _materialize(definitions, raw, warehouse, "2026-03-10")
         done.set()
 
     worker = threading.Thread(target=refresh)
@@ -169,7 +169,7 @@ def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(definitions, publ
     assert reader.execute(query).fetchone() == before
     reader.close()
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
-        assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-10"
+        assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-11"
 
 
 def test_a_bad_landing_export_stops_the_refresh_and_publishes_nothing(definitions, published, tmp_path: Path) -> None:
