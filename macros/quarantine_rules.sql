@@ -58,22 +58,51 @@
 {#- The common tail of a base model: serialise the landing row of quarantined rows only, and
     mark clean copies of a key already taken as collapsed duplicates (metrics.md §8). Only the
     keys that occur more than once are ranked: a window over every row would carry every
-    column through a sort of the whole table. -#}
-{% macro finish_base_model(checked_cte, key_columns, order_by, drop_columns=[]) -%}
+    column through a sort of the whole table.
+    With `conflict_columns`, clean copies of one key that disagree on any of those columns are
+    not collapsed: every copy is quarantined as `duplicate_conflict` (no rule says which copy is
+    right); copies that agree collapse as usual. Without it (messages), copies collapse to the
+    first in `order_by`, as the contract says. -#}
+{% macro finish_base_model(checked_cte, key_columns, order_by, drop_columns=[], conflict_columns=none) -%}
 {%- set keys = key_columns | join(', ') -%}
-, with_raw_rows as (
+, duplicate_keys as (
+    select {{ keys }}
+    from {{ checked_cte }}
+    where quarantine_rule is null
+    group by {{ keys }}
+    having count(*) > 1
+),
+{%- if conflict_columns %}
+
+conflicting_keys as (
+    select {% for k in key_columns %}{{ checked_cte }}.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from {{ checked_cte }}
+    inner join duplicate_keys
+        on {% for k in key_columns %}{{ checked_cte }}.{{ k }} = duplicate_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+    where {{ checked_cte }}.quarantine_rule is null
+    group by {% for k in key_columns %}{{ checked_cte }}.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
+    having count(distinct {{ surrogate_key(conflict_columns) }}) > 1
+),
+
+resolved as (
+    select
+        {{ checked_cte }}.* exclude (quarantine_rule),
+        case
+            when {{ checked_cte }}.quarantine_rule is not null then {{ checked_cte }}.quarantine_rule
+            when conflicting_keys.{{ key_columns[0] }} is not null then 'duplicate_conflict'
+        end as quarantine_rule
+    from {{ checked_cte }}
+    left join conflicting_keys
+        on {% for k in key_columns %}{{ checked_cte }}.{{ k }} = conflicting_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+),
+{%- set checked_cte = 'resolved' %}
+{%- endif %}
+
+with_raw_rows as (
     select
         * exclude (_landing_row{% for c in drop_columns %}, {{ c }}{% endfor %}),
         case when quarantine_rule is not null then {{ raw_row_json('_landing_row') }} end as raw_row
     from {{ checked_cte }}
-),
-
-duplicate_keys as (
-    select {{ keys }}
-    from with_raw_rows
-    where quarantine_rule is null
-    group by {{ keys }}
-    having count(*) > 1
 ),
 
 ranked_duplicates as (
@@ -132,4 +161,15 @@ select * from final
     {{ clean_text(col) }} as {{ col }}_raw,
     {{ parse_timestamp_utc(clean_text(col)) }} as {{ col }}
   {%- endif -%}
+{%- endmacro %}
+
+
+{#- An integer landing value: the text must be a whole number (an optional sign, digits, and
+    at most a zero fraction such as `4.0`, which a float Parquet column writes); anything else,
+    `4.5` included, is null so that staging can quarantine it. A plain cast would round 4.5. -#}
+{% macro integer_value(col) -%}
+  case
+    when regexp_full_match({{ clean_text(col) }}, '[+-]?[0-9]+(\.0+)?')
+        then try_cast(try_cast({{ clean_text(col) }} as decimal(38, 1)) as integer)
+  end
 {%- endmacro %}

@@ -1,4 +1,7 @@
 -- Every landing row of `agents`, typed, with the first contract rule it breaks (or null).
+-- Copies of an agent_id collapse to one when they agree on shop, role and capacity (of
+-- differing nicknames the alphabetically first is kept); when they disagree, every copy is
+-- quarantined (duplicate_conflict).
 with source as (
     select * from {{ source('landing', 'agents') }}
 ),
@@ -14,7 +17,7 @@ typed as (
         {{ clean_text('nickname') }} as nickname,
         {{ clean_enum('role') }} as role,
         {{ clean_text('max_concurrent_sessions') }} as max_concurrent_sessions_raw,
-        try_cast({{ clean_text('max_concurrent_sessions') }} as integer) as max_concurrent_sessions,
+        {{ integer_value('max_concurrent_sessions') }} as max_concurrent_sessions,
         _source_file,
         {{ landing_row('source') }} as _landing_row
     from source
@@ -35,4 +38,6 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions', drop_columns=['max_concurrent_sessions_raw']) }}
+{{ finish_base_model('checked', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions',
+    drop_columns=['max_concurrent_sessions_raw'],
+    conflict_columns=['shop_id', 'role', 'max_concurrent_sessions']) }}

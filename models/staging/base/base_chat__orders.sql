@@ -1,5 +1,6 @@
 -- Every landing row of `orders`, typed, with the first contract rule it breaks (or null).
--- Rows sharing an order_id collapse to the earliest created_at.
+-- Identical copies of an order_id collapse to one; copies that disagree are all quarantined
+-- (duplicate_conflict): no rule says which amount or time is right.
 {% set landing_types = landing_column_types(source('landing', 'orders')) %}
 
 with source as (
@@ -42,4 +43,6 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['order_id'], 'created_at, amount, buyer_id, shop_id, currency', drop_columns=['amount_raw', 'created_at_raw']) }}
+{{ finish_base_model('checked', ['order_id'], 'created_at, amount, buyer_id, shop_id, currency',
+    drop_columns=['amount_raw', 'created_at_raw'],
+    conflict_columns=['shop_id', 'buyer_id', 'created_at', 'amount', 'currency']) }}

@@ -1,5 +1,7 @@
 -- Every landing row of `shop_holiday_periods` (each a version of a period), typed, with the
--- first contract rule it breaks (or null). Identical versions collapse to one.
+-- first contract rule it breaks (or null). Identical versions collapse to one; versions stamped
+-- at the same instant that disagree are all quarantined (duplicate_conflict), so the previous
+-- clean version counts. Overlapping periods are valid: each applies.
 {% set landing_types = landing_column_types(source('landing', 'shop_holiday_periods')) %}
 
 with source as (
@@ -37,4 +39,6 @@ checked as (
     from typed
 )
 
-{{ finish_base_model('checked', ['period_id', 'updated_at'], 'starts_at, ends_at, shop_id', drop_columns=['ends_at_raw', 'starts_at_raw', 'updated_at_raw']) }}
+{{ finish_base_model('checked', ['period_id', 'updated_at'], 'starts_at, ends_at, shop_id',
+    drop_columns=['ends_at_raw', 'starts_at_raw', 'updated_at_raw'],
+    conflict_columns=['shop_id', 'starts_at', 'ends_at']) }}

@@ -1,4 +1,8 @@
 -- Every landing row of `shops`, typed, with the first contract rule it breaks (or null).
+-- Copies of a shop_id collapse to one when they agree on platform and time zone (of differing
+-- shop_names the alphabetically first is kept); when they disagree, every copy is quarantined
+-- (duplicate_conflict): the daily grain cannot be placed in either zone, so the shop's rows
+-- become shop_unknown.
 with source as (
     select * from {{ source('landing', 'shops') }}
 ),
@@ -32,4 +36,5 @@ checked as (
         on typed.timezone = known_time_zones.time_zone_name
 )
 
-{{ finish_base_model('checked', ['shop_id'], 'shop_name, platform, timezone') }}
+{{ finish_base_model('checked', ['shop_id'], 'shop_name, platform, timezone',
+    conflict_columns=['platform', 'timezone']) }}
