@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 # Column order of each landing table, as spec/contract.md lists them.
 CONTRACT_COLUMNS: dict[str, list[str]] = {

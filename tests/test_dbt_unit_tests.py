@@ -91,8 +91,16 @@ def test_every_metrics_section_2_to_7_is_covered() -> None:
 def test_dbt_unit_tests_pass(tmp_path: Path) -> None:
     raw_dir = write_landing(
         tmp_path / "landing",
-        {"shops": [{"shop_id": "s1", "platform": "TIKTOK_SHOP", "shop_name": "Shop",
-                    "timezone": "Asia/Jakarta"}]},
+        {
+            "shops": [
+                {
+                    "shop_id": "s1",
+                    "platform": "TIKTOK_SHOP",
+                    "shop_name": "Shop",
+                    "timezone": "Asia/Jakarta",
+                }
+            ]
+        },
         optional_empty=True,
     )
     warehouse = tmp_path / "unit.duckdb"
@@ -100,8 +108,12 @@ def test_dbt_unit_tests_pass(tmp_path: Path) -> None:
     built = run_dbt(["run", "--empty"], raw_dir=raw_dir, warehouse_path=warehouse, check=False)
     assert built.returncode == 0, f"dbt run --empty failed:\n{ANSI.sub('', built.stdout or '')}"
 
-    proc = run_dbt(["test", "--select", "test_type:unit"], raw_dir=raw_dir,
-                   warehouse_path=warehouse, check=False)
+    proc = run_dbt(
+        ["test", "--select", "test_type:unit"],
+        raw_dir=raw_dir,
+        warehouse_path=warehouse,
+        check=False,
+    )
     output = ANSI.sub("", proc.stdout or "")
     assert proc.returncode == 0, f"dbt unit tests failed:\n{output}"
 

@@ -80,9 +80,27 @@ def _mart_rows(path: Path, mart: str) -> list[tuple]:
 def generated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "landing"
     subprocess.run(
-        [sys.executable, "-m", "chat_warehouse.generator", "--out", str(out), "--messages",
-         "3000", "--days", str(DAYS), "--shops", "3", "--format", "csv", "--seed", "11",
-         "--bad-row-share", "0.01", "--quiet", "--force"],
+        [
+            sys.executable,
+            "-m",
+            "chat_warehouse.generator",
+            "--out",
+            str(out),
+            "--messages",
+            "3000",
+            "--days",
+            str(DAYS),
+            "--shops",
+            "3",
+            "--format",
+            "csv",
+            "--seed",
+            "11",
+            "--bad-row-share",
+            "0.01",
+            "--quiet",
+            "--force",
+        ],
         check=True,
     )
     return out
@@ -106,7 +124,9 @@ def test_day_by_day_incremental_refresh_equals_full_build(generated: Path, tmp_p
     assert built > 1, "the refreshes did not run incrementally (every row rewritten each time)"
 
     full = tmp_path / "full.duckdb"
-    build_warehouse(raw, full, as_of.strftime("%Y-%m-%d %H:%M:%S"), with_tests=False, extra_vars=VARS)
+    build_warehouse(
+        raw, full, as_of.strftime("%Y-%m-%d %H:%M:%S"), with_tests=False, extra_vars=VARS
+    )
     for mart in MARTS:
         got, want = _mart_rows(incremental, mart), _mart_rows(full, mart)
         assert len(got) == len(want), f"{mart}: {len(got)} rows incrementally, {len(want)} in full"

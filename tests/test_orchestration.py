@@ -26,8 +26,12 @@ def definitions(tmp_path_factory):
     manifest = PROJECT_DIR / "target" / "manifest.json"
     if not manifest.exists():
         tmp = tmp_path_factory.mktemp("parse")
-        run_dbt(["parse"], raw_dir=tmp, warehouse_path=tmp / "p.duckdb",
-                target_path=PROJECT_DIR / "target")
+        run_dbt(
+            ["parse"],
+            raw_dir=tmp,
+            warehouse_path=tmp / "p.duckdb",
+            target_path=PROJECT_DIR / "target",
+        )
     from orchestration.definitions import defs
 
     return defs
@@ -36,13 +40,25 @@ def definitions(tmp_path_factory):
 def test_definitions_load_with_every_model_as_an_asset(definitions) -> None:
     repo = definitions.get_repository_def()
     keys = {key.to_user_string() for key in repo.assets_defs_by_key}
-    assert {"marts/fct_chat_sessions", "marts/fct_agent_daily", "marts/fct_shop_daily",
-            "marts/fct_sessions_at_risk", "intermediate/int_conversation_events_sessionized",
-            "staging/stg_chat__messages", "audit/quarantined_rows"} <= keys
+    assert {
+        "marts/fct_chat_sessions",
+        "marts/fct_agent_daily",
+        "marts/fct_shop_daily",
+        "marts/fct_sessions_at_risk",
+        "intermediate/int_conversation_events_sessionized",
+        "staging/stg_chat__messages",
+        "audit/quarantined_rows",
+    } <= keys
     assets_def = repo.assets_defs_by_key[dg.AssetKey(["marts", "fct_shop_daily"])]
     assert assets_def.group_names_by_key[dg.AssetKey(["marts", "fct_shop_daily"])] == "marts"
-    assert "seller center" in (assets_def.descriptions_by_key[dg.AssetKey(["marts", "fct_shop_daily"])])
-    deps = {d.to_user_string() for d in assets_def.asset_deps[dg.AssetKey(["staging", "base_chat__messages"])]}
+    assert (
+        "seller center"
+        in (assets_def.descriptions_by_key[dg.AssetKey(["marts", "fct_shop_daily"])])
+    )
+    deps = {
+        d.to_user_string()
+        for d in assets_def.asset_deps[dg.AssetKey(["staging", "base_chat__messages"])]
+    }
     assert "landing/messages" in deps
     check_names = {c.name for c in assets_def.check_specs}
     assert any("is_empty" in name for name in check_names)  # the at-risk warning check
@@ -77,14 +93,18 @@ def test_sensor_requests_a_refresh_only_when_landing_files_change(tmp_path: Path
     from orchestration.defs.dbt.warehouse import WarehouseResource
 
     raw = write_landing(tmp_path / "raw", TABLES)
-    resources = {"warehouse": WarehouseResource(raw_dir=str(raw), warehouse_path=str(tmp_path / "w.duckdb"))}
+    resources = {
+        "warehouse": WarehouseResource(raw_dir=str(raw), warehouse_path=str(tmp_path / "w.duckdb"))
+    }
     with dg.build_sensor_context(resources=resources) as context:
         first = landing_files_sensor(context)
         assert isinstance(first, dg.RunRequest)
         cursor = context.cursor
     with dg.build_sensor_context(cursor=cursor, resources=resources) as context:
         assert isinstance(landing_files_sensor(context), dg.SkipReason)
-    (raw / "messages.csv").write_text((raw / "messages.csv").read_text() + "n1,c9,S1,BUYER,b9,TEXT,,2026-03-09T10:00:00Z,\n")
+    (raw / "messages.csv").write_text(
+        (raw / "messages.csv").read_text() + "n1,c9,S1,BUYER,b9,TEXT,,2026-03-09T10:00:00Z,\n"
+    )
     with dg.build_sensor_context(cursor=cursor, resources=resources) as context:
         again = landing_files_sensor(context)
         assert isinstance(again, dg.RunRequest)
@@ -92,7 +112,9 @@ def test_sensor_requests_a_refresh_only_when_landing_files_change(tmp_path: Path
         assert "messages.csv" in again.tags["chat_warehouse/changed_files"]
 
 
-def _materialize(definitions, raw: Path, warehouse: Path, partition: str) -> dg.ExecuteInProcessResult:
+def _materialize(
+    definitions, raw: Path, warehouse: Path, partition: str
+) -> dg.ExecuteInProcessResult:
     from orchestration.defs.dbt.assets import chat_warehouse_dbt_assets
     from orchestration.defs.dbt.warehouse import WarehouseResource
     from orchestration.defs.quality.checks import mart_quality_checks
@@ -127,24 +149,36 @@ def _copy(published, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _check_evaluations(result: dg.ExecuteInProcessResult) -> list:
-    return [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    return [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
 
 
 def test_a_partition_materializes_with_dbt_tests_and_expectations_as_checks(published) -> None:
-    raw, warehouse, result = published
+    _raw, warehouse, result = published
     assert result.success
     assert warehouse.exists() and not warehouse.with_name("chat.duckdb.building").exists()
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"marts/fct_shop_daily", "marts/fct_chat_sessions", "audit/quarantined_rows"} <= materialized
+    assert {
+        "marts/fct_shop_daily",
+        "marts/fct_chat_sessions",
+        "audit/quarantined_rows",
+    } <= materialized
     checks = _check_evaluations(result)
     assert all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
     gx = {c.asset_key.to_user_string() for c in checks if c.check_name == "great_expectations"}
     assert gx == {"marts/fct_chat_sessions", "marts/fct_agent_daily", "marts/fct_shop_daily"}
     at_risk = [c for c in checks if "is_empty" in c.check_name]
-    assert at_risk and all(c.severity == dg.AssetCheckSeverity.WARN for c in at_risk if not c.passed)
+    assert at_risk and all(
+        c.severity == dg.AssetCheckSeverity.WARN for c in at_risk if not c.passed
+    )
 
 
-def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(definitions, published, tmp_path: Path) -> None:
+def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(
+    definitions, published, tmp_path: Path
+) -> None:
     raw, warehouse = _copy(published, tmp_path)
     # A dashboard holds the published warehouse open while the next day's refresh runs.
     reader = duckdb.connect(str(warehouse), read_only=True)
@@ -169,10 +203,15 @@ def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(definitions, publ
     assert reader.execute(query).fetchone() == before
     reader.close()
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
-        assert str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0]) == "2026-03-11"
+        assert (
+            str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0])
+            == "2026-03-11"
+        )
 
 
-def test_a_bad_landing_export_stops_the_refresh_and_publishes_nothing(definitions, published, tmp_path: Path) -> None:
+def test_a_bad_landing_export_stops_the_refresh_and_publishes_nothing(
+    definitions, published, tmp_path: Path
+) -> None:
     raw, warehouse = _copy(published, tmp_path)
     before = warehouse.read_bytes()
     (raw / "shops.csv").unlink()  # a required table goes missing: critical, the run must stop

@@ -65,8 +65,9 @@ def run_dbt(
     cmd = [dbt_executable(), *args, "--target-path", str(target), "--log-path", str(work / "logs")]
     if vars_:
         cmd += ["--vars", json.dumps(vars_)]
-    proc = subprocess.run(
+    proc = subprocess.run(  # the return code is checked below, with dbt's output
         cmd,
+        check=False,
         cwd=PROJECT_DIR,
         env=dbt_env(raw_dir, warehouse_path),
         text=True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
@@ -16,7 +16,7 @@ daily_partitions = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, tim
 def as_of_for_window(end: datetime) -> str:
     """`as_of` of a partition (or of a backfilled range): the end of its time window, in UTC."""
     if end.tzinfo is not None:
-        end = end.astimezone(timezone.utc).replace(tzinfo=None)
+        end = end.astimezone(UTC).replace(tzinfo=None)
     return end.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -31,4 +31,4 @@ def dbt_vars_for_window(start: datetime, end: datetime) -> dict[str, str]:
 
 def partition_key_for_instant(instant: datetime) -> str:
     """The partition whose day has just ended at `instant` (the day before its date, UTC)."""
-    return (instant.astimezone(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
+    return (instant.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")

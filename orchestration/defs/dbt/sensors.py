@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -48,7 +48,7 @@ def landing_files_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
     changes = changed_files(before, after)
     if not changes:
         return dg.SkipReason(f"no new landing files in {warehouse.raw_path}")
-    partition_key = latest_complete_partition(datetime.now(timezone.utc))
+    partition_key = latest_complete_partition(datetime.now(UTC))
     context.update_cursor(json.dumps(after))
     if partition_key is None:
         return dg.SkipReason("no complete partition yet")

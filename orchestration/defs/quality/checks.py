@@ -55,8 +55,12 @@ def check_result(asset_key: dg.AssetKey, result: QualityResult) -> dg.AssetCheck
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec(CHECK_NAME, asset=spec.key, blocking=True,
-                          description="Great Expectations suite of the landing table (day slice)")
+        dg.AssetCheckSpec(
+            CHECK_NAME,
+            asset=spec.key,
+            blocking=True,
+            description="Great Expectations suite of the landing table (day slice)",
+        )
         for spec in landing_specs
     ],
     can_subset=True,
@@ -72,8 +76,11 @@ def landing_quality_checks(context: dg.AssetCheckExecutionContext, warehouse: Wa
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec(CHECK_NAME, asset=dg.AssetKey(["marts", mart]),
-                          description="Great Expectations suite of the mart (the day's rows)")
+        dg.AssetCheckSpec(
+            CHECK_NAME,
+            asset=dg.AssetKey(["marts", mart]),
+            description="Great Expectations suite of the mart (the day's rows)",
+        )
         for mart in MARTS
     ],
     can_subset=True,
