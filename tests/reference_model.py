@@ -12,8 +12,30 @@ or ISO-8601 text. What *is* applied here: messages de-duplicated by `message_id`
 earliest `created_at`; rows stamped after `as_of` ignored; versioned tables (actions, holiday
 periods) keep the latest version with `updated_at <= as_of`.
 
-The interpretation decisions of DECISIONS.md are followed exactly; the numbers in comments
-(D1 .. D14) refer to them.
+The readings recorded in DECISIONS.md are followed exactly. Comments cite them as D1..D14:
+
+D1  walk order: (timestamp, messages before actions, message_id / action_id as text).
+D2  row kinds are flags: buyer message, FAQ click, human reply (CS/SHOP, visible or null,
+    not ALLOCATED_SERVICE/NOTIFICATION/BUYER_ENTER_*), automated reply (ROBOT), allocation
+    (ALLOCATED_SERVICE, any role; agent from the JSON content).
+D3  an implicit close (expiry / idle, from the state after the previous row) happens before a
+    row strictly later than its instant; after the last row only if the instant <= as_of.
+    Rows outside sessions and non-activity rows do not move last_activity.
+D4  CLOSE_SESSION closes the open session (AGENT/SYSTEM), else nothing; MARK_NO_REPLY_NEEDED
+    and REPORT_BUYER apply to the latest session opened before them in walk order.
+D5  actions: latest version with updated_at <= as_of, then dropped if its acted_at > as_of.
+D6  holiday periods: latest version; starts_at <= started_at < ends_at (null: still on).
+D7  first human reply: the first after the clock-start message in walk order.
+D8  UNRESPONDED: no first reply and (closed or deadline <= as_of); else PENDING.
+D9  responsible agent: first reply's sender, else the latest allocation inside the session at
+    or before the earliest of (deadline, closed_at, as_of).
+D10 ratings: to the latest session started at or before rated_at; latest rating wins
+    (tie: greatest rating_id).
+D11 orders: to the buyer's session at the shop with the latest first reply such that
+    reply < order <= reply + window (tie: greatest session_id); excluded sessions too.
+D12 session_id = md5("conversation_id|opening_message_id").
+D13 daily facts by local date of started_at; shop calendar from first session to as_of.
+D14 buyer_message_count includes FAQ clicks; human_reply_count counts every human reply.
 """
 
 from __future__ import annotations

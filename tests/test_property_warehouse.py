@@ -13,6 +13,7 @@ Profiles (tests/conftest.py, env HYPOTHESIS_PROFILE): `ci` 6 examples, `dev` 25,
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from chat_warehouse.dbt_invoke import DbtFailed, build_warehouse
-from tests.landing import write_landing
+from tests.landing import CONTRACT_COLUMNS, write_landing
 from tests.reference_model import (
     AGENT_DAILY_COLUMNS,
     SESSION_COLUMNS,
@@ -92,6 +93,24 @@ class Example:
     def as_of_text(self) -> str:
         """The dbt var value."""
         return self.as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+    def __repr__(self) -> str:
+        """The landing tables as the CSV lines they are written as (Hypothesis prints this)."""
+        lines = [f"Example(as_of={self.as_of_text!r}, tables="]
+        for table, rows in self.tables.items():
+            lines.append(f"  {table}: {','.join(CONTRACT_COLUMNS[table])}")
+            for row in rows:
+                cells = [_csv_cell(row.get(c)) for c in CONTRACT_COLUMNS[table]]
+                lines.append("    " + ",".join(cells))
+        return "\n".join(lines) + ")"
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 class _Ids:
@@ -172,7 +191,9 @@ def _actions(
         action_id = ids.next(draw, "x")
         acted_at = _pick(draw, times) + HALF_HOUR * _pick(draw, (0, 0, 1, 2, -1, 48, 336))
         agent = _pick(draw, (None, "a1", "a2"))
-        updated_at = acted_at + HALF_HOUR * draw(st.integers(0, 4))
+        # usually stamped at or after the act; now and then before it (D5: acted_at > as_of
+        # makes a version known at as_of still not count)
+        updated_at = acted_at + HALF_HOUR * draw(st.integers(-2, 4))
         for version in range(draw(st.integers(1, 3))):
             if version > 0:
                 updated_at += HALF_HOUR * _pick(draw, (1, 2, 48))
@@ -200,6 +221,158 @@ def _actions(
     return rows
 
 
+def _ratings(
+    draw: st.DrawFn, ids: _Ids, conversation_id: str, shop_id: str, times: list[datetime]
+) -> list[dict[str, Any]]:
+    """0–2 ratings near the conversation's rows; a second one may tie the first's instant."""
+    rows: list[dict[str, Any]] = []
+    for _ in range(_pick(draw, (0, 0, 1, 2))):
+        rated_at = _pick(draw, times) + HALF_HOUR * _pick(draw, (0, 1, 2, 48, -1))
+        if rows and draw(st.booleans()):
+            rated_at = rows[-1]["rated_at"]
+        rows.append(
+            {
+                "rating_id": ids.next(draw, "r"),
+                "conversation_id": conversation_id,
+                "shop_id": shop_id,
+                "rated_at": rated_at,
+                "score": draw(st.integers(1, 5)),
+            }
+        )
+    return rows
+
+
+def _opening_times(
+    messages: list[dict[str, Any]], *, skip_faq: bool = False
+) -> dict[str, list[datetime]]:
+    """Per shop, each conversation's first buyer-row instant: nearly always a session start
+    (with `skip_faq`, the first non-FAQ one: nearly always a clock start)."""
+    first: dict[str, dict[str, Any]] = {}
+    for m in messages:
+        if (
+            m["sender_role"] == "BUYER"
+            and not m["message_type"].startswith("BUYER_ENTER")
+            and not (skip_faq and m["message_type"] == "FAQ_QUESTION")
+        ):
+            current = first.get(m["conversation_id"])
+            if current is None or m["created_at"] < current["created_at"]:
+                first[m["conversation_id"]] = m
+    by_shop: dict[str, list[datetime]] = {}
+    for m in first.values():
+        by_shop.setdefault(m["shop_id"], []).append(m["created_at"])
+    return by_shop
+
+
+def _holidays(draw: st.DrawFn, ids: _Ids, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """0–3 holiday periods of 1–2 versions, mostly for a shop with chats, with bounds often
+    exactly on a session start of that shop (half-open interval: starts in, ends out)."""
+    openings = _opening_times(messages)
+    rows: list[dict[str, Any]] = []
+    for _ in range(_pick(draw, (0, 1, 2, 3))):
+        period_id = ids.next(draw, "p")
+        shop_id = _pick(draw, sorted(openings) if draw(st.integers(0, 3)) else list(SHOP_ZONES))
+        times = openings.get(shop_id) or [messages[0]["created_at"]]
+        starts_at = _pick(draw, times) + HALF_HOUR * _pick(draw, (0, 0, 1, -1, -48))
+        later = [t for t in times if t >= starts_at] or [starts_at]
+        updated_at = starts_at + HALF_HOUR * draw(st.integers(-96, 4))
+        for _version in range(draw(st.integers(1, 2))):
+            ends_at = _pick(
+                draw,
+                (None, starts_at + HALF_HOUR * draw(st.integers(0, 200)), _pick(draw, later)),
+            )
+            rows.append(
+                {
+                    "period_id": period_id,
+                    "shop_id": shop_id,
+                    "starts_at": starts_at,
+                    "ends_at": ends_at,
+                    "updated_at": updated_at,
+                }
+            )
+            updated_at += HALF_HOUR * _pick(draw, (1, 48, 200))
+    return rows
+
+
+def _orders(draw: st.DrawFn, ids: _Ids, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """0–15 orders, mostly by a conversation's buyer at its shop, at or near 0 / 7 days after
+    one of its rows (often a human reply), to hit the ends of the conversion window."""
+    replies = [
+        m
+        for m in messages
+        if m["sender_role"] in ("CUSTOMER_SERVICE", "SHOP")
+        and m["is_visible"] is not False
+        and m["message_type"] in ("TEXT", "IMAGE")
+    ]
+    buyer_of = {
+        m["conversation_id"]: m["sender_id"] for m in messages if m["sender_role"] == "BUYER"
+    }
+    rows: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(0, 15))):
+        anchor = _pick(draw, replies if replies and draw(st.booleans()) else messages)
+        shop_id, buyer_id = anchor["shop_id"], buyer_of.get(anchor["conversation_id"], "b1")
+        if draw(st.integers(0, 3)) == 0:
+            shop_id, buyer_id = _pick(draw, list(SHOP_ZONES)), _pick(draw, BUYERS)
+        offset = _pick(
+            draw, (timedelta(0), HALF_HOUR, timedelta(days=1), timedelta(days=7), timedelta(days=7))
+        )
+        rows.append(
+            {
+                "order_id": ids.next(draw, "o"),
+                "shop_id": shop_id,
+                "buyer_id": buyer_id,
+                "created_at": anchor["created_at"]
+                + offset
+                + HALF_HOUR * _pick(draw, (0, 0, 0, 1, -1)),
+                "amount": Decimal(draw(st.integers(0, 500_000))) / 100,
+                "currency": "IDR",
+            }
+        )
+    return rows
+
+
+def _as_of(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]]) -> datetime:
+    """After all the data, or inside it, often exactly on an instant where a rule turns:
+    a deadline (buyer row + 24 h), an idle close (a conversation's last row + 24 h), an expiry
+    (buyer row + 168 h), a version's `updated_at` (also one stamped before its act, D5), a row."""
+    messages = tables["messages"]
+    stamps = [m["created_at"] for m in messages]
+    for table, columns in (
+        ("conversation_actions", ("acted_at", "updated_at")),
+        ("shop_holiday_periods", ("starts_at", "ends_at", "updated_at")),
+        ("session_ratings", ("rated_at",)),
+        ("orders", ("created_at",)),
+    ):
+        stamps += [r[c] for r in tables[table] for c in columns if r[c] is not None]
+    last_of: dict[str, datetime] = {}
+    for m in messages:
+        conversation_id = m["conversation_id"]
+        last_of[conversation_id] = max(
+            m["created_at"], last_of.get(conversation_id, m["created_at"])
+        )
+    actions = tables["conversation_actions"]
+    buyer_times = [m["created_at"] for m in messages if m["sender_role"] == "BUYER"]
+    clock_starts = [t for ts in _opening_times(messages, skip_faq=True).values() for t in ts]
+    # (anchors, offsets in half hours) per kind of instant
+    kinds: dict[str, tuple[list[datetime], tuple[int, ...]]] = {
+        "after all data": ([max(stamps)], tuple(range(0, 101, 5))),
+        "deadline": (clock_starts, (48,)),
+        "expiry": (buyer_times, (336,)),
+        "idle close": (list(last_of.values()), (48,)),
+        "version stamp": (
+            [r["updated_at"] for r in actions]
+            + [r["updated_at"] for r in tables["shop_holiday_periods"]],
+            (0, 0, -1),
+        ),
+        "version before its act": (
+            [r["updated_at"] for r in actions if r["updated_at"] < r["acted_at"]],
+            (0,),
+        ),
+        "near a row": (stamps, (0, 1, -1, 48)),
+    }
+    anchors, offsets = kinds[_pick(draw, ["after all data", *kinds])]
+    return _pick(draw, anchors or stamps) + HALF_HOUR * _pick(draw, offsets)
+
+
 @st.composite
 def examples(draw: st.DrawFn) -> Example:
     """A whole landing folder plus `as_of`."""
@@ -217,7 +390,6 @@ def examples(draw: st.DrawFn) -> Example:
     messages: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     ratings: list[dict[str, Any]] = []
-    all_times: list[datetime] = []
     for k in range(draw(st.integers(10, 30))):
         conversation_id = f"c{k}"
         shop_id = _pick(draw, list(SHOP_ZONES))
@@ -232,58 +404,17 @@ def examples(draw: st.DrawFn) -> Example:
             if draw(st.integers(0, 14)) == 0:  # a redelivery of the same message_id
                 shift = HALF_HOUR * _pick(draw, (0, 1, 4, -1))
                 messages.append({**row, "created_at": at + shift})
-        all_times.extend(times)
         actions.extend(_actions(draw, ids, conversation_id, shop_id, times))
-        for _ in range(_pick(draw, (0, 0, 1, 2))):
-            ratings.append(
-                {
-                    "rating_id": ids.next(draw, "r"),
-                    "conversation_id": conversation_id,
-                    "shop_id": shop_id,
-                    "rated_at": _pick(draw, times) + HALF_HOUR * _pick(draw, (0, 1, 2, 48, -1)),
-                    "score": draw(st.integers(1, 5)),
-                }
-            )
-
-    holidays: list[dict[str, Any]] = []
-    for _ in range(_pick(draw, (0, 1, 2, 3))):
-        period_id = ids.next(draw, "p")
-        shop_id = _pick(draw, list(SHOP_ZONES))
-        starts_at = _pick(draw, all_times) + HALF_HOUR * _pick(draw, (0, 0, 1, -1, -48))
-        updated_at = starts_at + HALF_HOUR * draw(st.integers(-96, 4))
-        for _version in range(draw(st.integers(1, 2))):
-            ends_at = _pick(draw, (None, starts_at + HALF_HOUR * draw(st.integers(0, 200))))
-            holidays.append(
-                {
-                    "period_id": period_id,
-                    "shop_id": shop_id,
-                    "starts_at": starts_at,
-                    "ends_at": ends_at,
-                    "updated_at": updated_at,
-                }
-            )
-            updated_at += HALF_HOUR * _pick(draw, (1, 48, 200))
-
-    orders = [
-        {
-            "order_id": ids.next(draw, "o"),
-            "shop_id": _pick(draw, list(SHOP_ZONES)),
-            "buyer_id": _pick(draw, BUYERS),
-            "created_at": _pick(draw, all_times)
-            + _pick(
-                draw, (timedelta(0), HALF_HOUR, 2 * HALF_HOUR, timedelta(days=1), timedelta(days=7))
-            )
-            + HALF_HOUR * _pick(draw, (0, 0, 1, -1)),
-            "amount": Decimal(draw(st.integers(0, 500_000))) / 100,
-            "currency": "IDR",
-        }
-        for _ in range(draw(st.integers(0, 15)))
-    ]
-
-    if draw(st.booleans()):
-        as_of = _pick(draw, all_times) + HALF_HOUR * _pick(draw, (0, 0, 1, -1, 48))
-    else:
-        as_of = max(all_times) + HALF_HOUR * draw(st.integers(0, 400))
+        ratings.extend(_ratings(draw, ids, conversation_id, shop_id, times))
+    tables = {
+        "shops": shops,
+        "messages": messages,
+        "conversation_actions": actions,
+        "shop_holiday_periods": _holidays(draw, ids, messages),
+        "session_ratings": ratings,
+        "orders": _orders(draw, ids, messages),
+    }
+    as_of = _as_of(draw, tables)
 
     if draw(st.integers(0, 4)) == 0:
         # Some timestamps written with the shop's local offset (contract: honoured).
@@ -291,17 +422,7 @@ def examples(draw: st.DrawFn) -> Example:
             zone = ZoneInfo(SHOP_ZONES[row["shop_id"]])
             row["created_at"] = row["created_at"].replace(tzinfo=UTC).astimezone(zone)
 
-    return Example(
-        tables={
-            "shops": shops,
-            "messages": messages,
-            "conversation_actions": actions,
-            "shop_holiday_periods": holidays,
-            "session_ratings": ratings,
-            "orders": orders,
-        },
-        as_of=as_of,
-    )
+    return Example(tables=tables, as_of=as_of)
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,8 +522,8 @@ def describe_conversation(example: Example, conversation_id: str) -> str:
     return "\n".join(out)
 
 
-def compare(example: Example, warehouse: Marts, reference: Marts) -> None:
-    """Fail with a readable diff when the warehouse's marts differ from the reference."""
+def compare(example: Example, warehouse: Marts, reference: Marts) -> str | None:
+    """A readable diff when the warehouse's marts differ from the reference, else None."""
     lines: list[str] = []
     session_lines, bad_sessions = diff_rows(
         "fct_chat_sessions",
@@ -429,13 +550,13 @@ def compare(example: Example, warehouse: Marts, reference: Marts) -> None:
     )
     lines += shop_lines
     if not lines:
-        return
+        return None
     conversation_of = {s["session_id"]: s["conversation_id"] for s in reference.sessions}
     conversation_of.update({s["session_id"]: s["conversation_id"] for s in warehouse.sessions})
     conversations = sorted({conversation_of[k[0]] for k in bad_sessions if k[0] in conversation_of})
     shown = lines[:40] + ([f"... and {len(lines) - 40} more"] if len(lines) > 40 else [])
     context = [describe_conversation(example, c) for c in conversations[:3]]
-    pytest.fail("warehouse differs from the reference model:\n" + "\n".join(shown + context))
+    return "warehouse differs from the reference model:\n" + "\n".join(shown + context)
 
 
 # --------------------------------------------------------------------------------------------
@@ -465,6 +586,22 @@ def build_and_read(example: Example, work: Path) -> Marts:
     warehouse_path = work / "warehouse.duckdb"
     build_warehouse(raw_dir, warehouse_path, example.as_of_text, with_tests=False)
     return read_marts(warehouse_path)
+
+
+FAILURE_DIR = Path(tempfile.gettempdir()) / "chat-warehouse-property-failure"
+
+
+def keep_failing_landing(raw_dir: Path, example: Example) -> str:
+    """Copy a failing example's landing folder to FAILURE_DIR (each failure overwrites it, so
+    after shrinking it holds the minimal example) and say how to rebuild it by hand."""
+    shutil.rmtree(FAILURE_DIR, ignore_errors=True)
+    shutil.copytree(raw_dir, FAILURE_DIR)
+    vars_ = json.dumps({"as_of": example.as_of_text})
+    return (
+        f"landing folder kept in {FAILURE_DIR}; rebuild with:\n"
+        f"  CHAT_RAW_DIR={FAILURE_DIR} CHAT_WAREHOUSE_PATH=/tmp/failure.duckdb "
+        f".venv/bin/dbt run --vars '{vars_}'"
+    )
 
 
 def smoke_example() -> Example:
@@ -536,8 +673,13 @@ def test_warehouse_matches_reference(warehouse_builds: None, example: Example) -
     reference = compute_marts(example.tables, example.as_of)
     _record_events(reference)
     with tempfile.TemporaryDirectory(prefix="prop-wh-") as tmp:
-        warehouse = build_and_read(example, Path(tmp))
-    compare(example, warehouse, reference)
+        try:
+            diff = compare(example, build_and_read(example, Path(tmp)), reference)
+        except (DbtFailed, duckdb.Error) as exc:
+            exc.add_note(keep_failing_landing(Path(tmp) / "raw", example))
+            raise
+        if diff:
+            pytest.fail(diff + "\n" + keep_failing_landing(Path(tmp) / "raw", example))
 
 
 def _total(rows: list[dict[str, Any]], column: str) -> int:
