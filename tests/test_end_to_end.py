@@ -345,6 +345,42 @@ def test_missing_required_column_stops_the_build_naming_it(tmp_path: Path) -> No
     assert "messages.csv" in proc.stdout
 
 
+@pytest.mark.parametrize(
+    ("vars_", "message"),
+    [
+        (
+            {"as_of": "2026-13-45 10:00:00"},
+            "var as_of is '2026-13-45 10:00:00', which is not an ISO-8601",
+        ),
+        ({"response_window_hours": 0}, "var response_window_hours is '0'; it must be a positive"),
+        ({"session_expiry_hours": "a week"}, "var session_expiry_hours is 'a week'; it must be"),
+    ],
+)
+def test_a_var_that_cannot_be_right_stops_the_build_naming_it(
+    tmp_path: Path, vars_: dict, message: str
+) -> None:
+    """An unparseable as_of would otherwise filter out every row and build empty marts."""
+    raw = write_landing(tmp_path / "raw", {"shops": SHOPS, "messages": MESSAGES[:2]})
+    proc = run_dbt(
+        ["run", "--select", "stg_chat__shops"],
+        raw_dir=raw,
+        warehouse_path=tmp_path / "w.duckdb",
+        extra_vars=vars_,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert message in proc.stdout
+
+
+def test_an_as_of_with_an_offset_is_honoured(tmp_path: Path) -> None:
+    """as_of '2026-03-10T19:00:00+07:00' is the instant 2026-03-10 12:00 UTC."""
+    raw = write_landing(tmp_path / "raw", {"shops": SHOPS, "messages": MESSAGES})
+    build_warehouse(raw, tmp_path / "offset.duckdb", "2026-03-10T19:00:00+07:00", with_tests=False)
+    build_warehouse(raw, tmp_path / "utc.duckdb", AS_OF, with_tests=False)
+    sql = "select * from marts.fct_chat_sessions order by session_id"
+    assert _query(tmp_path / "offset.duckdb", sql) == _query(tmp_path / "utc.duckdb", sql)
+
+
 def test_two_forms_of_one_table_are_refused(tmp_path: Path) -> None:
     raw = write_landing(tmp_path / "raw", {"shops": SHOPS, "messages": MESSAGES[:2]})
     (raw / "messages").mkdir()

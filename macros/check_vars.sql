@@ -1,0 +1,29 @@
+{#- on-run-start: stop the build, naming the var, when a var cannot mean what the rules need.
+    An unparseable `as_of` would otherwise filter out every row and build empty marts; a zero or
+    negative window would silently change every status. -#}
+{% macro check_vars() %}
+  {% if not execute %}{{ return('') }}{% endif %}
+  {% set raw = var('as_of', none) %}
+  {% if raw is not none and (raw | string | trim) not in ('', 'None', 'null', 'now') %}
+    {% set parsed = run_query('select ' ~ as_of_timestamp() ~ ' as as_of').columns[0].values()[0] %}
+    {% if parsed is none %}
+      {% do exceptions.raise_compiler_error(
+          "var as_of is '" ~ raw ~ "', which is not an ISO-8601 instant. Give a UTC instant such as "
+          ~ "'2026-03-10 12:00:00' or '2026-03-10T12:00:00Z', or one with an offset ('+07:00'); "
+          ~ "leave it unset for the start of the run.") %}
+    {% endif %}
+  {% endif %}
+  {% for name in ['response_window_hours', 'session_expiry_hours', 'session_idle_close_hours',
+                  'conversion_window_days', 'late_arrival_hours', 'at_risk_waiting_hours',
+                  'about_to_expire_hours'] %}
+    {% set value = var(name) %}
+    {% set smallest_ok = 0 if name == 'late_arrival_hours' else 0.000001 %}
+    {% if value is not number or value is boolean or value < smallest_ok %}
+      {% do exceptions.raise_compiler_error(
+          "var " ~ name ~ " is '" ~ value ~ "'; it must be a "
+          ~ ("number >= 0" if name == 'late_arrival_hours' else "positive number")
+          ~ " (see the vars table in README.md).") %}
+    {% endif %}
+  {% endfor %}
+  {{ return('select 1 as vars_checked') }}
+{% endmacro %}
