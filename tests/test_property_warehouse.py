@@ -154,7 +154,8 @@ def _message(
     sender = {
         "BUYER": buyer_id,
         "CUSTOMER_SERVICE": agent,
-        "SHOP": f"acct_{shop_id}",
+        # the contract requires sender_id only of BUYER rows: a human reply may come without one
+        "SHOP": _pick(draw, (f"acct_{shop_id}", f"acct_{shop_id}", None)),
         "ROBOT": "bot",
         "SYSTEM": None,
     }[role]

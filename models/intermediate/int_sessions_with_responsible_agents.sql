@@ -1,8 +1,9 @@
 {{ config(materialized='view') }}
 
--- The agent answerable for each session (metrics.md §5): the sender of the first human reply;
--- otherwise the agent of the latest allocation inside the session at or before the earliest
--- of (deadline, closed_at, as_of); otherwise null (unassigned).
+-- The agent answerable for each session (metrics.md §5): the sender_id of the first human reply
+-- where there is one (even a null sender_id: the contract does not require it of a reply, and
+-- such a session is unassigned; see DECISIONS.md); otherwise the agent of the latest allocation
+-- inside the session at or before the earliest of (deadline, closed_at, as_of); otherwise null.
 with sessions as (
     select * from {{ ref('int_sessions_with_exclusions') }}
 ),
@@ -24,7 +25,7 @@ cutoffs as (
             {{ as_of_timestamp() }}
         ) as allocation_cutoff_at
     from sessions
-    where first_human_reply_sender_id is null
+    where first_human_reply_at is null
 ),
 
 ranked_allocations as (
@@ -46,8 +47,10 @@ ranked_allocations as (
 final as (
     select
         sessions.*,
-        coalesce(sessions.first_human_reply_sender_id, ranked_allocations.allocated_agent_id)
-            as responsible_agent_id
+        case
+            when sessions.first_human_reply_at is not null then sessions.first_human_reply_sender_id
+            else ranked_allocations.allocated_agent_id
+        end as responsible_agent_id
     from sessions
     left join ranked_allocations
         on sessions.conversation_id = ranked_allocations.conversation_id
