@@ -32,20 +32,25 @@
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
 
-with recursive -- An incremental refresh re-walks only the conversations new rows (or time) can change:
--- see macros/incremental.sql.
+with recursive
+{% if is_incremental() %}
+-- An incremental refresh re-walks only the conversations new rows (or time) can change:
+-- see macros/incremental.sql. Computed once, read by messages and actions.
+refresh_scope as {{ refresh_scope_conversations(this) }},
+{% endif %}
+
 messages as (
     select * from {{ ref('stg_chat__messages') }}
     where created_at <= {{ as_of_timestamp() }}
     {% if is_incremental() %}
-        and conversation_id in {{ refresh_scope_conversations(this) }}
+        and conversation_id in (select conversation_id from refresh_scope)
     {% endif %}
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
     {% if is_incremental() %}
-    where conversation_id in {{ refresh_scope_conversations(this) }}
+    where conversation_id in (select conversation_id from refresh_scope)
     {% endif %}
 ),
 

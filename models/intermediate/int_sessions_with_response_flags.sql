@@ -8,11 +8,16 @@
 -- human reply after the clock-start message (in walk order), status and first response time.
 {% set window_hours = var('response_window_hours') %}
 
-with sessions as (
+with
+{% if is_incremental() %}
+-- only the conversations the walk rewrote in this run (computed once, read twice)
+rewalked as {{ conversations_rewalked_now() }},
+{% endif %}
+
+sessions as (
     select * from {{ ref('int_sessions_closed') }}
     {% if is_incremental() %}
-    -- only the conversations the walk rewrote in this run
-    where conversation_id in {{ conversations_rewalked_now() }}
+    where conversation_id in (select conversation_id from rewalked)
     {% endif %}
 ),
 
@@ -20,7 +25,7 @@ members as (
     select * from {{ ref('int_conversation_events_sessionized') }}
     where is_session_member
     {% if is_incremental() %}
-        and conversation_id in {{ conversations_rewalked_now() }}
+        and conversation_id in (select conversation_id from rewalked)
     {% endif %}
 ),
 
