@@ -30,7 +30,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tests.landing import CONTRACT_COLUMNS
+from tests.landing import CONTRACT_COLUMNS, message_row
 
 AS_OF = "2026-03-10 12:00:00"
 HOUR = timedelta(hours=1)
@@ -108,18 +108,9 @@ def iso(at: datetime) -> str:
 def msg(
     mid, conv, at, role="BUYER", sender=None, mtype="TEXT", shop="S1", content=None, visible=None
 ) -> dict[str, Any]:
-    """A messages row."""
-    return {
-        "message_id": mid,
-        "conversation_id": conv,
-        "shop_id": shop,
-        "sender_role": role,
-        "sender_id": sender,
-        "message_type": mtype,
-        "content": content,
-        "created_at": iso(at) if isinstance(at, datetime) else at,
-        "is_visible": visible,
-    }
+    """A messages row (a buyer's text by default)."""
+    created_at = iso(at) if isinstance(at, datetime) else at
+    return message_row(mid, conv, shop, role, sender, mtype, created_at, content, visible)
 
 
 def session_rows(cid: str, shop: str = "S1", at: datetime = T0) -> list[dict[str, Any]]:

@@ -39,6 +39,31 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
 REQUIRED_TABLES = ("messages", "shops", "shop_holiday_periods")
 
 
+def message_row(
+    message_id: str,
+    conversation_id: str,
+    shop_id: str,
+    sender_role: str,
+    sender_id: str | None,
+    message_type: str,
+    created_at: str,
+    content: str | None = None,
+    is_visible: Any = None,
+) -> dict[str, Any]:
+    """A `messages` landing row (contract.md), the arguments in the order people read a chat."""
+    return {
+        "message_id": message_id,
+        "conversation_id": conversation_id,
+        "shop_id": shop_id,
+        "sender_role": sender_role,
+        "sender_id": sender_id,
+        "message_type": message_type,
+        "content": content,
+        "created_at": created_at,
+        "is_visible": is_visible,
+    }
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from chat_warehouse.dbt_invoke import build_warehouse, run_dbt
+from tests.landing import message_row as msg
 from tests.landing import write_landing
 
 AS_OF = "2026-03-10 12:00:00"
@@ -28,20 +29,6 @@ SHOPS = [
     },
     {"shop_id": "S9", "platform": "TOKOPEDIA", "shop_name": "Bad", "timezone": "Mars/Olympus"},
 ]
-
-
-def msg(mid, conv, shop, role, sender, mtype, at, content=None, visible=None):
-    return {
-        "message_id": mid,
-        "conversation_id": conv,
-        "shop_id": shop,
-        "sender_role": role,
-        "sender_id": sender,
-        "message_type": mtype,
-        "content": content,
-        "created_at": at,
-        "is_visible": visible,
-    }
 
 
 MESSAGES = [
@@ -79,28 +66,21 @@ MESSAGES = [
     msg("m11", "c4", "S2", "CUSTOMER_SERVICE", "a2", "TEXT", "2026-03-10T13:00:00Z"),
 ]
 
+REPORT_PENDING = {
+    "action_id": "r1",
+    "conversation_id": "c3",
+    "shop_id": "S2",
+    "action_type": "REPORT_BUYER",
+    "agent_id": "a2",
+    "acted_at": "2026-03-04T09:00:00Z",
+    "report_status": "PENDING",
+    "updated_at": "2026-03-04T09:00:00Z",
+}
+
 ACTIONS = [
     # c3's session: reported, first PENDING then UPHELD after as_of → not excluded
-    {
-        "action_id": "r1",
-        "conversation_id": "c3",
-        "shop_id": "S2",
-        "action_type": "REPORT_BUYER",
-        "agent_id": "a2",
-        "acted_at": "2026-03-04T09:00:00Z",
-        "report_status": "PENDING",
-        "updated_at": "2026-03-04T09:00:00Z",
-    },
-    {
-        "action_id": "r1",
-        "conversation_id": "c3",
-        "shop_id": "S2",
-        "action_type": "REPORT_BUYER",
-        "agent_id": "a2",
-        "acted_at": "2026-03-04T09:00:00Z",
-        "report_status": "UPHELD",
-        "updated_at": "2026-03-11T09:00:00Z",
-    },
+    REPORT_PENDING,
+    {**REPORT_PENDING, "report_status": "UPHELD", "updated_at": "2026-03-11T09:00:00Z"},
     # c1's second session marked "no reply needed"
     {
         "action_id": "n1",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -218,12 +218,11 @@ def validate_landing(
     raw_dir: Path | str, table: str, *, day: dt.date | None = None
 ) -> QualityResult:
     """Validate landing table `table` of `raw_dir` (all of it, or one UTC `day`)."""
-    suite = load_suite(f"landing.{table}")
-    try:
-        frame = landing_frame(raw_dir, table, suite, day=day)
-    except LandingTableError as exc:
-        return unreadable(suite.name, str(exc))
-    return validate_frame(frame, suite)
+    return _validate_slice(
+        f"landing.{table}",
+        lambda suite: landing_frame(raw_dir, table, suite, day=day),
+        LandingTableError,
+    )
 
 
 def validate_mart(
@@ -232,10 +231,23 @@ def validate_mart(
     """Validate `marts.<mart>` of the warehouse file (all of it, or one `session_date`)."""
     import duckdb
 
-    suite = load_suite(f"marts.{mart}")
+    return _validate_slice(
+        f"marts.{mart}",
+        lambda suite: mart_frame(warehouse_path, mart, suite, day=day),
+        (FileNotFoundError, duckdb.Error),
+    )
+
+
+def _validate_slice(
+    suite_name: str,
+    read: Callable[[ExpectationSuite], pd.DataFrame],
+    unreadable_errors: type[Exception] | tuple[type[Exception], ...],
+) -> QualityResult:
+    """Run suite `suite_name` on the slice `read` returns; a slice that cannot be read fails."""
+    suite = load_suite(suite_name)
     try:
-        frame = mart_frame(warehouse_path, mart, suite, day=day)
-    except (FileNotFoundError, duckdb.Error) as exc:
+        frame = read(suite)
+    except unreadable_errors as exc:
         return unreadable(suite.name, str(exc))
     return validate_frame(frame, suite)
 
