@@ -48,7 +48,7 @@ def message_row(
     message_type: str,
     created_at: str,
     content: str | None = None,
-    is_visible: Any = None,
+    visible: Any = None,
 ) -> dict[str, Any]:
     """A `messages` landing row (contract.md), the arguments in the order people read a chat."""
     return {
@@ -60,7 +60,7 @@ def message_row(
         "message_type": message_type,
         "content": content,
         "created_at": created_at,
-        "is_visible": is_visible,
+        "is_visible": visible,
     }
 
 
