@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-import duckdb
+from chat_warehouse.locks import WarehouseLocked, connect_read_only
 
 SUMMARY_SQL = """
 with last_day as (
@@ -100,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             f"error: no warehouse at {path}; run `make demo` or `dbt build` first", file=sys.stderr
         )
         return 2
-    with duckdb.connect(str(path), read_only=True) as con:
+    try:
+        con = connect_read_only(path)
+    except WarehouseLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    with con:
         rows = con.execute(SUMMARY_SQL).fetchall()
     print(f"\n24-hour response rate, last 7 days per shop ({path}):\n")
     print(render(rows))
