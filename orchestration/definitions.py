@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import chat_warehouse_dbt_assets
 from orchestration.defs.dbt.jobs import daily_refresh_job, full_refresh_job
-from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.dbt.project import dbt_executable, dbt_project
 from orchestration.defs.dbt.schedules import daily_refresh_schedule
 from orchestration.defs.dbt.sensors import landing_files_sensor
 from orchestration.defs.dbt.warehouse import WarehouseResource
@@ -40,7 +38,7 @@ defs = dg.Definitions(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.project_dir),
             # the dbt of this interpreter's environment (.venv), whether or not it is on PATH
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+            dbt_executable=dbt_executable(),
         ),
         "warehouse": WarehouseResource(
             raw_dir=os.environ.get("CHAT_RAW_DIR", "data/demo"),

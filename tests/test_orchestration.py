@@ -4,8 +4,16 @@ the published warehouse open neither blocks a refresh nor sees a half-built stat
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,10 +79,7 @@ def test_partition_vars() -> None:
     from orchestration.defs.dbt.partitions import dbt_vars_for_window
 
     window = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
-    assert dbt_vars_for_window(window.start, window.end) == {
-        "as_of": "2026-03-04 00:00:00",
-        "refresh_window_start": "2026-03-01 00:00:00",
-    }
+    assert dbt_vars_for_window(window.start, window.end) == {"as_of": "2026-03-04 00:00:00"}
 
 
 def test_schedule_refreshes_the_day_that_just_ended(definitions) -> None:
@@ -221,3 +226,94 @@ def test_a_bad_landing_export_stops_the_refresh_and_publishes_nothing(
     assert "critical landing expectations failed" in failure.event_specific_data.error.message
     assert warehouse.read_bytes() == before
     assert not warehouse.with_name("chat.duckdb.building").exists()
+
+
+_LOCATION_QUERY = """
+{ workspaceOrError { __typename ... on Workspace { locationEntries { name
+  locationOrLoadError { __typename
+    ... on RepositoryLocation { repositories { name assetNodes { assetKey { path } } } }
+    ... on PythonError { message } } } } } }
+"""
+
+
+def _path_without_dbt() -> str:
+    """The PATH of a login shell without the virtual environment: no directory with a dbt."""
+    dirs = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d]
+    kept = [d for d in dirs if not (Path(d) / "dbt").exists()]
+    return os.pathsep.join(kept or ["/usr/bin", "/bin"])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _code_location(port: int) -> dict | None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": _LOCATION_QUERY}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = json.load(response)
+    except (OSError, ValueError):
+        return None
+    entries = body["data"]["workspaceOrError"]["locationEntries"]
+    located = entries[0]["locationOrLoadError"] if entries else None
+    return located
+
+
+def test_dagster_dev_loads_the_code_location_without_dbt_on_path(tmp_path) -> None:
+    """`.venv/bin/dagster dev` as the README says, from a shell whose PATH has no dbt: the code
+    location loads with its assets (it parses the project with the environment's own dbt)."""
+    path = _path_without_dbt()
+    assert shutil.which("dbt", path=path) is None
+    empty_raw = tmp_path / "raw"  # no landing files: the sensor has nothing to start
+    empty_raw.mkdir()
+    env = {
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "PATH": path,
+        "DAGSTER_HOME": str(tmp_path),
+        "CHAT_RAW_DIR": str(empty_raw),
+        "CHAT_WAREHOUSE_PATH": str(tmp_path / "chat.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    port = _free_port()
+    dagster = Path(sys.executable).with_name("dagster")
+    proc = subprocess.Popen(
+        [str(dagster), "dev", "-p", str(port)],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=(tmp_path / "dagster-dev.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    located = None
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            located = _code_location(port)
+            if located and located["__typename"] != "PythonError" and located.get("repositories"):
+                break
+            if located and located["__typename"] == "PythonError":
+                break
+            time.sleep(2)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    log = (tmp_path / "dagster-dev.log").read_text()
+    assert "not found on PATH" not in log, log[-3000:]
+    assert located is not None, f"dagster dev never answered on port {port}:\n{log[-3000:]}"
+    assert located["__typename"] == "RepositoryLocation", located.get("message", located)
+    keys = {
+        "/".join(node["assetKey"]["path"])
+        for repo in located["repositories"]
+        for node in repo["assetNodes"]
+    }
+    assert {"marts/fct_chat_sessions", "marts/fct_shop_daily", "landing/messages"} <= keys

@@ -21,12 +21,11 @@ def as_of_for_window(end: datetime) -> str:
 
 
 def dbt_vars_for_window(start: datetime, end: datetime) -> dict[str, str]:
-    """The dbt vars of a refresh covering [start, end): as_of is the window's end; min/max
-    dates are informational (the models recompute what the window's rows can change)."""
-    return {
-        "as_of": as_of_for_window(end),
-        "refresh_window_start": as_of_for_window(start),
-    }
+    """The dbt vars of a refresh covering [start, end): as_of is the window's end. The start
+    needs no var: the models recompute whatever the rows that arrived can change, so a range
+    is one build at its end."""
+    del start
+    return {"as_of": as_of_for_window(end)}
 
 
 def partition_key_for_instant(instant: datetime) -> str:
