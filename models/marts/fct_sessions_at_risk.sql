@@ -1,5 +1,6 @@
 -- Operational: sessions still open and unanswered at as_of that a CS manager should act on
--- now. WAITING_OVER_20H: the 24-hour deadline is near; PAST_DEADLINE: already missed, still
+-- now. WAITING_OVER_<at_risk_waiting_hours>H (WAITING_OVER_20H by default): the deadline is
+-- near; PAST_DEADLINE: already missed, still
 -- answerable; ABOUT_TO_EXPIRE: the platform will close it unanswered within
 -- `about_to_expire_hours`. One row per session; empty is the healthy state.
 {% set waiting_hours = var('at_risk_waiting_hours') %}
@@ -37,7 +38,7 @@ final as (
         case
             when expires_at <= {{ add_hours('as_of_at', expire_hours) }} then 'ABOUT_TO_EXPIRE'
             when response_deadline_at <= as_of_at then 'PAST_DEADLINE'
-            else 'WAITING_OVER_20H'
+            else '{{ at_risk_waiting_label() }}'
         end as risk_level
     from timed
     where waiting_seconds > {{ waiting_hours }} * 3600
