@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from chat_warehouse.dbt_invoke import build_warehouse
+from chat_warehouse.publish import working_path
 
 DAYS = 8
 VARS = {"session_expiry_hours": 48, "late_arrival_hours": 72}
@@ -116,7 +117,7 @@ def test_day_by_day_incremental_refresh_equals_full_build(generated: Path, tmp_p
         build_warehouse(
             raw, incremental, as_of.strftime("%Y-%m-%d %H:%M:%S"), with_tests=False, extra_vars=VARS
         )
-    with duckdb.connect(str(incremental), read_only=True) as con:
+    with duckdb.connect(str(working_path(incremental, env={})), read_only=True) as con:
         built = con.execute(
             "select count(distinct built_invocation_id) "
             "from intermediate.int_conversation_events_sessionized"

@@ -12,6 +12,7 @@ import pytest
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, run_dbt
 from chat_warehouse.locks import lock_message
+from chat_warehouse.publish import working_path
 from tests.landing import write_landing
 
 pytestmark = pytest.mark.slow
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.slow
 def test_dbt_build_on_a_locked_warehouse_prints_one_clear_line(tmp_path) -> None:
     raw = write_landing(tmp_path / "raw", {})
     warehouse = tmp_path / "chat.duckdb"
-    with duckdb.connect(str(warehouse)):  # a notebook holding the file open for writing
+    work = working_path(warehouse, env={})
+    # another build (or a notebook that opened the working file) holds it
+    with duckdb.connect(str(work)):
         proc = run_dbt(
             ["build", "--exclude-resource-type", "unit_test"],
             raw_dir=raw,
@@ -30,7 +33,7 @@ def test_dbt_build_on_a_locked_warehouse_prints_one_clear_line(tmp_path) -> None
         )
     out = proc.stdout
     assert proc.returncode != 0
-    assert f"Cannot open the warehouse file {warehouse.resolve()}" in out, out[-3000:]
+    assert f"Cannot open the warehouse working file {work.resolve()}" in out, out[-3000:]
     assert f"it is held by PID {os.getpid()}" in out, out[-3000:]
     assert "wait for the build to finish, or close that connection" in out
     assert "Traceback" not in out and "_duckdb.IOException" not in out, out[-3000:]

@@ -22,7 +22,9 @@ import duckdb
 import pytest
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, run_dbt
+from chat_warehouse.publish import publishing_path, working_path
 from tests.landing import write_landing
+from tests.readers import holding_open
 from tests.test_end_to_end import TABLES
 
 RAW_FOR_PARSE = PROJECT_DIR / "data" / "demo"
@@ -146,11 +148,14 @@ def published(definitions, tmp_path_factory) -> tuple[Path, Path, dg.ExecuteInPr
 
 
 def _copy(published, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the materialized fixture: landing folder, published file and working file."""
     raw, warehouse, _ = published
     shutil.copytree(raw, tmp_path / "raw")
     (tmp_path / "wh").mkdir()
-    shutil.copy2(warehouse, tmp_path / "wh" / "chat.duckdb")
-    return tmp_path / "raw", tmp_path / "wh" / "chat.duckdb"
+    copy = tmp_path / "wh" / "chat.duckdb"
+    shutil.copy2(warehouse, copy)
+    shutil.copy2(working_path(warehouse, env={}), working_path(copy, env={}))
+    return tmp_path / "raw", copy
 
 
 def _check_evaluations(result: dg.ExecuteInProcessResult) -> list:
@@ -164,7 +169,15 @@ def _check_evaluations(result: dg.ExecuteInProcessResult) -> list:
 def test_a_partition_materializes_with_dbt_tests_and_expectations_as_checks(published) -> None:
     _raw, warehouse, result = published
     assert result.success
-    assert warehouse.exists() and not warehouse.with_name("chat.duckdb.building").exists()
+    assert warehouse.exists() and not publishing_path(warehouse).exists()
+    assert working_path(warehouse, env={}).exists()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        schemas = {
+            r[0] for r in con.sql("select distinct schema_name from duckdb_tables()").fetchall()
+        }
+        as_of = con.execute("select as_of from audit.published_build").fetchone()[0]
+    assert schemas == {"marts", "audit", "reference"}  # never the staging or incremental state
+    assert str(as_of) == "2026-03-06 00:00:00"
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {
         "marts/fct_shop_daily",
@@ -185,28 +198,27 @@ def test_a_reader_holding_the_warehouse_never_blocks_a_refresh(
     definitions, published, tmp_path: Path
 ) -> None:
     raw, warehouse = _copy(published, tmp_path)
-    # A dashboard holds the published warehouse open while the next day's refresh runs.
-    reader = duckdb.connect(str(warehouse), read_only=True)
     query = "select max(session_date), count(*) from marts.fct_shop_daily"
-    before = reader.execute(query).fetchone()
-    # as_of = 2026-03-06 00:00 UTC, already the 6th in Jakarta (shop S1)
-    assert str(before[0]) == "2026-03-06"
-    done = threading.Event()
-    results = {}
+    # A dashboard (another process) holds the published warehouse open during the refresh.
+    with holding_open(warehouse) as reader:
+        before = reader.query(query)
+        # as_of = 2026-03-06 00:00 UTC, already the 6th in Jakarta (shop S1)
+        assert "2026, 3, 6" in before
+        done = threading.Event()
+        results = {}
 
-    def refresh() -> None:
-        results["second"] = _materialize(definitions, raw, warehouse, "2026-03-10")
-        done.set()
+        def refresh() -> None:
+            results["second"] = _materialize(definitions, raw, warehouse, "2026-03-10")
+            done.set()
 
-    worker = threading.Thread(target=refresh)
-    worker.start()
-    # while it runs, the reader keeps answering from the published version
-    while not done.wait(0.5):
-        assert reader.execute(query).fetchone() == before
-    worker.join()
-    assert results["second"].success
-    assert reader.execute(query).fetchone() == before
-    reader.close()
+        worker = threading.Thread(target=refresh)
+        worker.start()
+        # while it runs, the reader keeps answering from the version it opened
+        while not done.wait(0.5):
+            assert reader.query(query) == before
+        worker.join()
+        assert results["second"].success
+        assert reader.query(query) == before
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
         assert (
             str(fresh.execute("select max(session_date) from marts.fct_shop_daily").fetchone()[0])
@@ -225,7 +237,24 @@ def test_a_bad_landing_export_stops_the_refresh_and_publishes_nothing(
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     assert "critical landing expectations failed" in failure.event_specific_data.error.message
     assert warehouse.read_bytes() == before
-    assert not warehouse.with_name("chat.duckdb.building").exists()
+    assert not publishing_path(warehouse).exists()
+
+
+def test_a_refresh_on_a_working_file_held_elsewhere_fails_in_one_line(
+    definitions, published, tmp_path: Path
+) -> None:
+    raw, warehouse = _copy(published, tmp_path)
+    before = warehouse.read_bytes()
+    work = working_path(warehouse, env={})
+    # a notebook (another process) opened the working file instead of the published one
+    with holding_open(work, read_only=False) as holder:
+        result = _materialize(definitions, raw, warehouse, "2026-03-10")
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure.event_specific_data.error.message
+    assert f"Cannot open the warehouse working file {work.resolve()}" in message
+    assert f"PID {holder.pid}" in message
+    assert warehouse.read_bytes() == before
 
 
 _LOCATION_QUERY = """

@@ -89,12 +89,15 @@ def build_warehouse(
     extra_vars: dict[str, Any] | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Build the warehouse: `dbt build` (models + data tests), or `dbt run` without tests.
+    """Build the warehouse: `dbt build` (models + data tests, or models only without tests),
+    which publishes the marts to `warehouse_path` when it passes (macros/publish.sql).
 
     dbt unit tests run in their own suite (tests/test_dbt_unit_tests.py), so they are left out
     here to keep end-to-end builds quick.
     """
-    args = ["build", "--exclude-resource-type", "unit_test"] if with_tests else ["run"]
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if not with_tests:
+        args += ["--exclude-resource-type", "test"]
     if select:
         args += ["--select", select]
     return run_dbt(

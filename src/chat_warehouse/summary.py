@@ -39,7 +39,7 @@ select
 from last_day as d
 inner join marts.fct_shop_daily as sd
     on sd.shop_id = d.shop_id and sd.session_date = d.as_of_date
-left join staging.stg_chat__shops as sh
+left join marts.dim_shops as sh
     on sh.shop_id = d.shop_id
 order by d.shop_id
 """

@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.defs.dbt.partitions import daily_partitions, dbt_vars_for_window
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import ChatWarehouseTranslator
-from orchestration.defs.dbt.warehouse import WarehouseResource, build_then_publish
+from orchestration.defs.dbt.warehouse import WarehouseResource, exclusive_build
 
 
 class RefreshConfig(dg.Config):
@@ -53,8 +53,8 @@ def chat_warehouse_dbt_assets(
     warehouse: WarehouseResource,
     config: RefreshConfig,
 ):
-    """`dbt build` of the selected models for the partition (range), into a private copy of the
-    warehouse that is published atomically when the build and its tests pass."""
+    """`dbt build` of the selected models for the partition (range), in the private working
+    file; dbt publishes the marts atomically when the build and its tests pass."""
     start, end = context.partition_time_window
     dbt_vars = dbt_vars_for_window(start, end)
     # dbt unit tests are code tests (`make test`), not data checks: not part of a refresh
@@ -77,7 +77,12 @@ def chat_warehouse_dbt_assets(
             )
     published = warehouse.published_path
     with (
-        build_then_publish(published, full_refresh=config.full_refresh, log=context.log) as target,
-        _environment(CHAT_RAW_DIR=str(warehouse.raw_path), CHAT_WAREHOUSE_PATH=str(target)),
+        exclusive_build(published, log=context.log) as work,
+        _environment(
+            CHAT_RAW_DIR=str(warehouse.raw_path),
+            CHAT_WAREHOUSE_PATH=str(published),
+            CHAT_WORK_PATH=str(work),
+        ),
     ):
         yield from dbt.cli(args, context=context).stream()
+    context.log.info(f"published {published} (built in {work})")

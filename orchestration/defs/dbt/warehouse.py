@@ -1,19 +1,18 @@
-"""One writer, many readers: build into a private copy, then publish it atomically.
+"""One writer, many readers: every refresh builds in the private working file and dbt itself
+publishes the result (macros/publish.sql) when the build and its tests passed.
 
-DuckDB allows one writer per file, and a reader holding the file would block a writer. So a
-refresh never writes the published file. It takes the writer lock (one refresh at a time),
-copies the published file to `<file>.building` (incremental models need the previous state),
-runs dbt against the copy, and on success swaps it in with `os.replace`, which is atomic on
-POSIX. A dashboard or notebook that has the published file open read-only keeps reading the
-old version until it reconnects; it never sees a half-built state and never blocks the refresh.
-A failed build leaves the published file untouched.
+DuckDB allows one writer per file, and a reader holding a file blocks a writer. So no build
+writes the published file (`CHAT_WAREHOUSE_PATH`, what dashboards hold): dbt works in
+`<published>.work` (chat_warehouse.publish), which keeps the incremental state between
+refreshes and is never copied, and its on-run-end hook swaps a fresh publication in with an
+atomic `os.replace`. A reader keeps the version it opened until it reconnects; a failed build
+publishes nothing. The refresh adds a writer lock (one refresh at a time, `<published>.lock`)
+and checks that no other process holds the working file, so a clash ends in one clear line.
 """
 
 from __future__ import annotations
 
 import fcntl
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from chat_warehouse.locks import WarehouseLocked, check_writable
+from chat_warehouse.publish import working_path
 from orchestration.defs.dbt.project import REPO_ROOT
 
 
@@ -55,25 +56,16 @@ def writer_lock(published: Path, *, timeout_s: float = 3600, log=None) -> Iterat
 
 
 @contextmanager
-def build_then_publish(published: Path, *, full_refresh: bool = False, log=None) -> Iterator[Path]:
-    """Yield a private copy of the warehouse to build into; publish it atomically on success."""
+def exclusive_build(published: Path, *, log=None) -> Iterator[Path]:
+    """Take the writer lock and yield the working file dbt builds in; fail in one line when
+    another process (a `dbt build` run by hand, a notebook) holds the working file."""
     with writer_lock(published, log=log):
-        building = published.with_name(published.name + ".building")
-        for stale in (building, building.with_name(building.name + ".wal")):
-            stale.unlink(missing_ok=True)
-        if published.exists() and not full_refresh:
-            shutil.copy2(published, building)
+        work = working_path(published, env={})
         try:
-            yield building
-        except BaseException:
-            building.unlink(missing_ok=True)
-            raise
-        wal = building.with_name(building.name + ".wal")
-        if wal.exists():
-            raise dg.Failure(f"{building} still has a write-ahead log; not publishing it")
-        os.replace(building, published)
-        if log:
-            log.info(f"published {published}")
+            check_writable(work, role="warehouse working file")
+        except WarehouseLocked as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        yield work
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -1,0 +1,105 @@
+{#-
+  on-run-end hook: publish the build for readers (spec/contract.md, CHAT_WAREHOUSE_PATH).
+
+  dbt works in a private working file (profiles.yml: `<CHAT_WAREHOUSE_PATH>.work`), never in
+  the file readers hold. When a `dbt build` ends with no error and no failed test, this copies
+  the reader-facing schemas (marts, audit, reference: never the staging layers or the
+  incremental state) with their table and column descriptions into a new file
+  `<published>.publishing`, adds `audit.published_build` (what was built, for which as_of,
+  when), and swaps it in atomically (`chat_replace_file`, a Python function the project's
+  dbt-duckdb plugin registers; chat_warehouse.publish). Readers holding the old file keep it
+  until they reconnect. Anything else (`dbt run`, a failed model or test, `--empty`) publishes
+  nothing and says so.
+-#}
+{% macro publish_warehouse(results) %}
+  {% if not execute or target.type != 'duckdb' %}{{ return('') }}{% endif %}
+  {% set published = env_var('CHAT_WAREHOUSE_PATH', 'warehouse/chat.duckdb') | trim %}
+  {% set command = flags.WHICH %}
+  {% if command != 'build' %}
+    {% if command in ('run', 'test', 'seed', 'snapshot') %}
+      {{ log("Not published: `dbt " ~ command ~ "` does not build and test everything; readers of "
+          ~ published ~ " keep the previous build. Run `dbt build` to publish.", info=True) }}
+    {% endif %}
+    {{ return('') }}
+  {% endif %}
+  {% if flags.EMPTY %}
+    {{ log("Not published: an --empty build has no data; readers keep the previous build.", info=True) }}
+    {{ return('') }}
+  {% endif %}
+  {% set failed = [] %}
+  {% for result in results %}
+    {% if result.status in ('error', 'fail', 'runtime error') %}
+      {% do failed.append(result.node.name) %}
+    {% endif %}
+  {% endfor %}
+  {% if failed | length > 0 %}
+    {{ log("Not published: " ~ failed | length ~ " node(s) failed (" ~ (failed[:5] | join(', '))
+        ~ (', ...' if failed | length > 5 else '') ~ "); readers of " ~ published
+        ~ " keep the previous build.", info=True) }}
+    {{ return('') }}
+  {% endif %}
+  {% do _publish_to(published, results) %}
+  {{ return('') }}
+{% endmacro %}
+
+
+{% macro _publish_to(published, results) %}
+  {% set staging_file = published ~ '.publishing' %}
+  {% set schemas = ['marts', 'audit', 'reference'] %}
+  {% set relations = run_query(
+      "select schema_name, table_name, comment from duckdb_tables() "
+      ~ "where database_name = current_database() and schema_name in ('"
+      ~ schemas | join("', '") ~ "') "
+      ~ "union all select schema_name, view_name, comment from duckdb_views() "
+      ~ "where database_name = current_database() and not internal and schema_name in ('"
+      ~ schemas | join("', '") ~ "') order by 1, 2") %}
+  {% set columns = run_query(
+      "select schema_name, table_name, column_name, comment from duckdb_columns() "
+      ~ "where database_name = current_database() and comment is not null and schema_name in ('"
+      ~ schemas | join("', '") ~ "')") %}
+  {% do run_query("select chat_remove_file(" ~ _sql_text(staging_file) ~ ")") %}
+  {% do run_query("attach " ~ _sql_text(staging_file) ~ " as chat_publication") %}
+  {% for schema in schemas %}
+    {% do run_query("create schema chat_publication." ~ schema) %}
+  {% endfor %}
+  {% for row in relations.rows %}
+    {% set name = row[0] ~ '.' ~ row[1] %}
+    {% do run_query("create table chat_publication." ~ name ~ " as select * from " ~ name) %}
+    {% if row[2] %}
+      {% do run_query("comment on table chat_publication." ~ name ~ " is " ~ _sql_text(row[2])) %}
+    {% endif %}
+  {% endfor %}
+  {% for row in columns.rows %}
+    {% do run_query("comment on column chat_publication." ~ row[0] ~ '.' ~ row[1] ~ '.'
+        ~ adapter.quote(row[2]) ~ " is " ~ _sql_text(row[3])) %}
+  {% endfor %}
+  {% set counts = {'model': 0, 'test': 0, 'warn': 0} %}
+  {% for result in results %}
+    {% set kind = result.node.resource_type | string %}
+    {% if kind in counts %}{% do counts.update({kind: counts[kind] + 1}) %}{% endif %}
+    {% if result.status == 'warn' %}{% do counts.update({'warn': counts['warn'] + 1}) %}{% endif %}
+  {% endfor %}
+  {% do run_query(
+      "create table chat_publication.audit.published_build as select "
+      ~ as_of_timestamp() ~ " as as_of, "
+      ~ "cast(" ~ _sql_text(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ " as timestamp) as build_started_at, "
+      ~ "cast(now() at time zone 'UTC' as timestamp) as published_at, "
+      ~ _sql_text(invocation_id) ~ " as invocation_id, "
+      ~ _sql_text(dbt_version) ~ " as dbt_version, "
+      ~ counts['model'] ~ " as models_built, "
+      ~ counts['test'] ~ " as tests_passed, "
+      ~ counts['warn'] ~ " as tests_warned") %}
+  {% do run_query("comment on table chat_publication.audit.published_build is "
+      ~ _sql_text("The build this file was published from: its as_of, when it ran and was "
+                  ~ "published, the dbt invocation, and how many models and tests it ran.")) %}
+  {% do run_query("detach chat_publication") %}
+  {% do run_query("select chat_replace_file(" ~ _sql_text(staging_file) ~ ", "
+      ~ _sql_text(published) ~ ")") %}
+  {{ log("Published " ~ relations.rows | length ~ " relations (marts, audit, reference) to "
+      ~ published ~ " for readers.", info=True) }}
+{% endmacro %}
+
+
+{% macro _sql_text(value) %}
+  {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{% endmacro %}
