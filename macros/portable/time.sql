@@ -77,3 +77,29 @@
 {% macro duckdb__known_time_zones_relation() -%}
   (select name as time_zone_name from pg_timezone_names())
 {%- endmacro %}
+
+
+{#- A UTC TIMESTAMP as text `YYYY-MM-DD HH:MM:SS UTC` (for sentences such as the verdict
+    explanation); null stays null. -#}
+{% macro format_utc_timestamp(ts) -%}
+  {{ return(adapter.dispatch('format_utc_timestamp', 'chat_warehouse')(ts)) }}
+{%- endmacro %}
+
+{% macro default__format_utc_timestamp(ts) -%}
+  (cast({{ ts }} as {{ dbt.type_string() }}) || ' UTC')
+{%- endmacro %}
+
+{% macro duckdb__format_utc_timestamp(ts) -%}
+  (strftime({{ ts }}, '%Y-%m-%d %H:%M:%S') || ' UTC')
+{%- endmacro %}
+
+
+{#- A number of seconds as text `<h>h <mm>m <ss>s` (e.g. 3725 -> `1h 02m 05s`); null stays null. -#}
+{% macro format_duration(seconds) -%}
+  (
+    cast(cast(floor({{ seconds }} / 3600) as bigint) as {{ dbt.type_string() }}) || 'h '
+    || lpad(cast(cast(floor(({{ seconds }} % 3600) / 60) as bigint) as {{ dbt.type_string() }}), 2, '0')
+    || 'm '
+    || lpad(cast(cast(floor({{ seconds }} % 60) as bigint) as {{ dbt.type_string() }}), 2, '0') || 's'
+  )
+{%- endmacro %}
