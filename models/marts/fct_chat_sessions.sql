@@ -30,6 +30,7 @@ joined as (
         sessions.buyer_id,
         sessions.started_at,
         {{ local_date('sessions.started_at', 'shops.timezone') }} as session_date,
+        {{ local_hour('sessions.started_at', 'shops.timezone') }} as session_hour,
         sessions.closed_at,
         sessions.close_reason,
         sessions.clock_started_at,
