@@ -79,13 +79,13 @@ D23 fct_shop_hourly: session_hour is the hour of the local wall-clock time of st
     date is session_date); both passes of a repeated fall-back hour are one row; the skipped
     spring-forward hour has none. response_rate_24h is null when the hour has no counted
     session; the median is over non-excluded sessions with a first response.
-D24 Holds (§9.4): an allocation inside a session to an agent who does not hold it (the first
-    one, or a transfer) starts a hold; one to the holder continues it. A hold covers
-    [start, end), end = the first of the next allocation in the session to another agent,
-    closed_at, as_of. An empty hold [t, t) (two allocations at one instant, an allocation at
-    the close instant or at as_of) covers no instant: it adds nothing to a peak and makes no
-    date by holding, but its allocation is still received (and a transfer in/out), so
-    peak_concurrent_sessions may be 0 on a date.
+D24 Holds (§9.4): an allocation inside a session (as D19: no deadline cut-off) to an agent
+    who does not hold it (the first one, or a transfer) starts a hold; one to the holder
+    continues it. A hold covers [start, end), end = the first of the next allocation in the
+    session to another agent, closed_at, as_of. An empty hold [t, t) (two allocations at one
+    instant, an allocation at the close instant or at as_of) covers no instant: it adds
+    nothing to a peak and makes no date by holding, but its allocation is still received
+    (and a transfer in/out), so peak_concurrent_sessions may be 0 on a date.
 D25 workload dates: the local dates (shop's zone) of the allocations an agent receives and of
     the transfers it loses, and every local date whose instants [local midnight, next local
     midnight) a non-empty hold meets (a hold ending at local midnight does not reach the next
@@ -509,10 +509,10 @@ class Session:
         the state at that moment, and end the current hold (§9.4)."""
         self.closed_at = at
         self.close_reason = reason
-        # §9.1 / D17: abandoned = closed while waiting_since is set (so every EXPIRED close).
+        # §9.1 / D16: abandoned = closed while waiting_since is set (so every EXPIRED close).
         self.is_abandoned = self.waiting_since is not None
         if not self.is_abandoned:
-            # D18: an IDLE close resolves at the last activity, AGENT/SYSTEM at the close.
+            # D17: an IDLE close resolves at the last activity, AGENT/SYSTEM at the close.
             self.resolved_at = self.last_activity if reason == "IDLE" else at
         self.end_hold(at)
 
@@ -827,8 +827,9 @@ def _service_columns(s: Session) -> dict[str, Any]:
         "is_abandoned": s.is_abandoned,
         "resolved_at": s.resolved_at,
         "resolution_seconds": _seconds(s.started_at, s.resolved_at),
+        # D18: a boolean; human_reply_count counts every human reply (D14)
         "is_one_touch_resolved": s.resolved_at is not None and s.human_reply_count == 1,
-        "first_allocated_at": s.first_allocated_at,
+        "first_allocated_at": s.first_allocated_at,  # D19: inside the session, no cut-off
         "allocation_wait_seconds": _seconds(s.started_at, s.first_allocated_at),
         "transfer_count": s.transfer_count,
     }
@@ -1184,7 +1185,7 @@ def compute_agent_workload_daily(
         for event in session.allocation_events:
             if event.agent_id is None:
                 continue
-            day = local_date(event.at, zone)
+            day = local_date(event.at, zone)  # D27: the local date of the allocation row
             received[(shop_id, event.agent_id)][day] += 1
             if event.from_agent_id is not None:
                 transfers_in[(shop_id, event.agent_id)][day] += 1
