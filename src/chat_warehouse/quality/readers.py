@@ -20,44 +20,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-# spec/contract.md (as macros/landing/landing_contract.sql): column -> must the file have it.
+from chat_warehouse import contract
+
+# The landing contract (models/staging/__sources.yml, through chat_warehouse.contract):
+# table -> column -> must the file have it, in the contract's column order.
 LANDING_COLUMNS: dict[str, dict[str, bool]] = {
-    "messages": {
-        "message_id": True, "conversation_id": True, "shop_id": True, "sender_role": True,
-        "sender_id": False, "message_type": True, "content": False, "created_at": True,
-        "is_visible": False,
-    },
-    "conversation_actions": {
-        "action_id": True, "conversation_id": True, "shop_id": True, "action_type": True,
-        "agent_id": False, "acted_at": True, "report_status": False, "updated_at": True,
-    },
-    "shop_holiday_periods": {
-        "period_id": True, "shop_id": True, "starts_at": True, "ends_at": False,
-        "updated_at": True,
-    },
-    "shops": {"shop_id": True, "platform": False, "shop_name": False, "timezone": True},
-    "agents": {
-        "agent_id": True, "shop_id": True, "nickname": False, "role": False,
-        "max_concurrent_sessions": False,
-    },
-    "session_ratings": {
-        "rating_id": True, "conversation_id": True, "shop_id": True, "rated_at": True,
-        "score": True,
-    },
-    "orders": {
-        "order_id": True, "shop_id": True, "buyer_id": True, "created_at": True,
-        "amount": True, "currency": False,
-    },
-}  # fmt: skip
-REQUIRED_TABLES = ("messages", "shops", "shop_holiday_periods")
-# The UTC instant that places a row of a time-stamped table in a day (`day=` slices).
-DAY_COLUMNS = {
-    "messages": "created_at",
-    "conversation_actions": "updated_at",
-    "shop_holiday_periods": "updated_at",
-    "session_ratings": "rated_at",
-    "orders": "created_at",
+    table.name: {c.name: c.required_in_file for c in table.columns}
+    for table in contract.TABLES.values()
 }
+REQUIRED_TABLES = contract.REQUIRED_TABLES
+# The UTC instant that places a row of a time-stamped table in a day (`day=` slices).
+DAY_COLUMNS = contract.DAY_COLUMNS
 MARTS = ("fct_chat_sessions", "fct_agent_daily", "fct_shop_daily")
 
 _MACROS = (
