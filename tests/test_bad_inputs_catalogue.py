@@ -27,6 +27,7 @@ import duckdb
 import pytest
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse, dbt_env
+from chat_warehouse.quality import read_landing_table
 from tests.bad_inputs import (
     AS_OF,
     CASES,
@@ -75,6 +76,7 @@ class Catalogue:
     """The warehouse built on the catalogue folder, with what the tests read from it."""
 
     path: Path
+    raw_dir: Path
     line_keys: dict[tuple[str, str], str]
     quarantined: list[dict[str, Any]]
     sessions: dict[str, list[dict[str, Any]]]
@@ -92,6 +94,7 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
         sessions.setdefault(row["conversation_id"], []).append(row)
     return Catalogue(
         path=root / "wh.duckdb",
+        raw_dir=root / "raw",
         line_keys=line_keys,
         quarantined=_query(root / "wh.duckdb", "select * from audit.quarantined_rows"),
         sessions=sessions,
@@ -182,6 +185,27 @@ def test_rejected_lines_keep_the_line_as_landed(catalogue: Catalogue) -> None:
     assert '"csv_line":"too_many_columns.m3,too_many_columns.c,S1,BUYER' in rows[0]["raw_row"]
     assert '"error_type":"TOO MANY COLUMNS"' in rows[0]["raw_row"]
     assert rows[0]["source_file"].endswith("messages.csv")
+
+
+@pytest.mark.parametrize("table", list(CONTRACT_COLUMNS))
+def test_quality_reader_reads_what_the_build_reads(table: str, catalogue: Catalogue) -> None:
+    """The Great Expectations reader (chat_warehouse.quality.read_landing_table) holds exactly
+    the rows of the build's landing view: every raw row but the CSV lines quarantined as
+    csv_*, none dropped, none added."""
+    columns = CONTRACT_COLUMNS[table]
+    frame = read_landing_table(catalogue.raw_dir, table)
+    assert list(frame.columns) == columns
+    with duckdb.connect(str(catalogue.path), read_only=True) as con:
+        built = con.execute(f"select {', '.join(columns)} from landing.{table}").fetchall()
+        raw_rows, rejected = con.execute(
+            "select raw_rows, (select count(*) from staging.base_chat__rejected_lines as r "
+            "where r.source_table = a.source_table) from audit.row_reconciliation as a "
+            "where source_table = ?",
+            [table],
+        ).fetchone()
+    read = [tuple(None if v is None else str(v) for v in row) for row in frame.itertuples(False)]
+    assert len(read) == len(built) == raw_rows - rejected
+    assert sorted(read, key=repr) == sorted(built, key=repr)
 
 
 # --------------------------------------------------------------------------- stop the build

@@ -1,8 +1,14 @@
 """Read the slices that the quality suites validate into pandas, with DuckDB.
 
 GX 1.x cannot validate DuckDB through its SQL datasource, so every suite runs on a pandas
-DataFrame read here: a landing table from CHAT_RAW_DIR (in-memory DuckDB, the same readers as
-the dbt landing hook, CSV as text) or a mart from the warehouse file (read-only connection).
+DataFrame read here: a landing table from CHAT_RAW_DIR (in-memory DuckDB) or a mart from the
+warehouse file (read-only connection).
+
+A landing table is read exactly as the build's landing hook reads it
+(macros/landing/register_landing_tables.sql): the same files, each CSV file by its own header
+row, CSV as text with the same strict reader, and the lines the build quarantines as `csv_*`
+skipped (and nothing else). The frame therefore holds the rows of `landing.<table>` in the
+built warehouse; tests/test_bad_inputs_catalogue.py checks it on the bad-input catalogue.
 
 Both readers can add *derived columns*: SQL expressions evaluated per row beside the table's
 own columns. The suites declare them in `meta.derived_columns` (parsed timestamps, numbers,
@@ -88,14 +94,111 @@ def landing_files(raw_dir: Path | str, table: str) -> tuple[str, list[Path]] | N
     return forms[0] if forms else None
 
 
-def _reader_sql(kind: str, files: list[Path]) -> str:
-    paths = "[" + ", ".join(_sql_str(str(p)) for p in files) + "]"
-    if kind == "csv":
-        return (
-            f"read_csv({paths}, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            "escape = '\"', union_by_name = true, ignore_errors = true)"
+def _raise_not_utf8(table: str, path: Path, line: int) -> None:
+    raise LandingTableError(
+        f"Landing file {path} (table '{table}') is not UTF-8 text (invalid byte sequence at "
+        f"line {line}): the contract's CSV is UTF-8. Re-export the file as UTF-8."
+    )
+
+
+def _rejects(prefix: str) -> str:
+    return (
+        f"store_rejects = true, rejects_table = '{prefix}_errors', rejects_scan = '{prefix}_scans'"
+    )
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
+    con.execute(f"drop table if exists {prefix}_errors")
+    con.execute(f"drop table if exists {prefix}_scans")
+
+
+def _csv_header(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[str]:
+    """The column names of a CSV file's header row (lower-case, unquoted), as the landing hook
+    reads them (macros/landing/register_landing_tables.sql, _csv_header): the whole file is
+    scanned line by line first, and a byte sequence that is not UTF-8 anywhere is an error."""
+    lines = (
+        f"read_csv({_sql_str(str(path))}, header = false, auto_detect = false, "
+        "columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '', "
+        "strict_mode = false"
+    )
+    _drop_rejects(con, "reader_probe")
+    con.execute(f"select count(*) from {lines}, {_rejects('reader_probe')})").fetchall()
+    bad = con.execute(
+        "select min(line) from reader_probe_errors where error_type like 'INVALID%'"
+    ).fetchone()
+    _drop_rejects(con, "reader_probe")
+    if bad is not None and bad[0] is not None:
+        _raise_not_utf8(table, path, bad[0])
+    first = con.execute(f"select line from {lines}) limit 1").fetchone()
+    names = []
+    if first is not None and first[0] is not None:
+        for raw in first[0].split(","):
+            name = raw.replace("\ufeff", "").strip()
+            if name.startswith('"') and name.endswith('"') and len(name) > 1:
+                name = name[1:-1].replace('""', '"').strip()
+            names.append(name.lower())
+    return names
+
+
+def csv_reader_sql(path: Path, n_columns: int, options: str) -> str:
+    """The DuckDB reader of one landing CSV file, as the landing hook's landing_csv_reader: RFC
+    4180, header row, UTF-8, `n_columns` text columns c1, c2, ... by position, no sniffing;
+    lines the reader rejects are skipped (and, with the rejects tables of `options`, recorded),
+    never dropped silently with ignore_errors."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_columns + 1))
+    return (
+        f"read_csv({_sql_str(str(path))}, header = true, auto_detect = false, "
+        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
+        f"filename = true, {options})"
+    )
+
+
+def _csv_select(con: duckdb.DuckDBPyConnection, table: str, path: Path, missing: set[str]) -> str:
+    """A select of one CSV file with the contract's columns by its own header (an optional
+    column it lacks is null; a required one it lacks is added to `missing`)."""
+    header = _csv_header(con, table, path)
+    present: dict[str, str] = {}
+    for i, name in enumerate(header, start=1):
+        present.setdefault(name, f"c{i}")
+    columns = []
+    for column, must in LANDING_COLUMNS[table].items():
+        if column in present:
+            columns.append(f"{present[column]} as {column}")
+        else:
+            columns.append(f"cast(null as varchar) as {column}")
+            if must:
+                missing.add(column)
+    reader = csv_reader_sql(path, len(header), _rejects("reader_view"))
+    return f"select {', '.join(columns)} from {reader}"
+
+
+def _landing_source(
+    con: duckdb.DuckDBPyConnection, table: str, kind: str, files: list[Path]
+) -> tuple[str, set[str]]:
+    """SQL for the rows of a landing table as the build's landing view reads them, and the
+    required columns some file lacks (the build stops on those; the frame leaves them out)."""
+    empty = [p for p in files if p.stat().st_size == 0]
+    if empty:
+        raise LandingTableError(
+            f"Landing file {', '.join(map(str, empty))} (table '{table}') is empty (0 bytes)."
         )
-    return f"read_parquet({paths}, union_by_name = true)"
+    if kind == "csv":
+        missing: set[str] = set()
+        selects = [_csv_select(con, table, path, missing) for path in files]
+        return "(" + " union all ".join(selects) + ")", missing
+    paths = "[" + ", ".join(_sql_str(str(p)) for p in files) + "]"
+    con.execute(
+        f"create view landing_file as select * from read_parquet({paths}, union_by_name = true)"
+    )
+    present = {
+        str(row[0]).lower(): str(row[0]) for row in con.execute("describe landing_file").fetchall()
+    }
+    columns = [
+        f'"{present[c]}" as {c}' if c in present else f"cast(null as varchar) as {c}"
+        for c in LANDING_COLUMNS[table]
+    ]
+    missing = {c for c, must in LANDING_COLUMNS[table].items() if must and c not in present}
+    return f"(select {', '.join(columns)} from landing_file)", missing
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -121,7 +224,7 @@ def read_landing_table(
     """
     if table not in LANDING_COLUMNS:
         raise ValueError(f"Unknown landing table {table!r}; one of {sorted(LANDING_COLUMNS)}")
-    contract = LANDING_COLUMNS[table]
+    names = list(LANDING_COLUMNS[table])
     found = landing_files(raw_dir, table)
     if found is None and table in REQUIRED_TABLES:
         raise LandingTableError(
@@ -133,31 +236,23 @@ def read_landing_table(
         con.execute("set TimeZone = 'UTC'")
         for macro in _MACROS:
             con.execute(macro)
-        present: dict[str, str] = {}
+        missing: set[str] = set()
         if found is not None:
             kind, files = found
             try:
-                con.execute(f"create view landing_file as select * from {_reader_sql(kind, files)}")
-                described = con.execute("describe landing_file").fetchall()
+                source, missing = _landing_source(con, table, kind, files)
             except duckdb.Error as exc:
-                names = ", ".join(str(f) for f in files[:3])
+                listed = ", ".join(str(f) for f in files[:3])
                 raise LandingTableError(
-                    f"Landing table '{table}' ({names}) cannot be read: {exc}"
+                    f"Landing table '{table}' ({listed}) cannot be read: {exc}"
                 ) from exc
-            present = {str(row[0]).lower(): str(row[0]) for row in described}
-            source = "landing_file"
         else:
-            source = "(select 1 as _none where false) as nothing"
-        columns = [
-            f'"{present[c]}" as {c}' if c in present else f"cast(null as varchar) as {c}"
-            for c in contract
-        ]
-        kept = [c for c, must in contract.items() if found is None or c in present or not must]
+            columns = ", ".join(f"cast(null as varchar) as {c}" for c in names)
+            source = f"(select {columns} where false)"
+        kept = [c for c in names if c not in missing]
         extra = [f"{expr} as {name}" for name, expr in (derived or {}).items()]
-        sql = (
-            f"with src as (select {', '.join(columns)} from {source}) "
-            f"select {', '.join(kept + extra)} from src"
-        )
+        sql = f"with src as (select * from {source} as landed) "
+        sql += f"select {', '.join(kept + extra)} from src"
         params: list[object] = []
         if day is not None and table in DAY_COLUMNS:
             sql += f" where landing_timestamp({DAY_COLUMNS[table]}) >= ? and "
