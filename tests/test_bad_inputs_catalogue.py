@@ -1,4 +1,4 @@
-"""The catalogue of bad inputs (tests/bad_inputs.py; docs/when-the-data-is-wrong.md).
+"""The catalogue of bad inputs (tests/bad_inputs/; docs/when-the-data-is-wrong.md).
 
 Row-level cases share one landing folder, built once with `dbt build` (data tests included, so
 the build itself must pass): each case asserts exactly which of its rows are quarantined with
@@ -86,7 +86,7 @@ class Catalogue:
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
     """Write every row-level case into one landing folder and `dbt build` it once."""
     root = tmp_path_factory.mktemp("bad_inputs")
-    line_keys = write_catalogue_landing(root / "raw")
+    line_keys = write_catalogue_landing(root / "raw", CASES)
     build_warehouse(root / "raw", root / "wh.duckdb", AS_OF)
     sessions: dict[str, list[dict[str, Any]]] = {}
     sql = "select * from marts.fct_chat_sessions order by conversation_id, started_at"
@@ -236,7 +236,7 @@ def _absent_and_header_only_landing(raw: Path) -> None:
 def hook_series(tmp_path_factory: pytest.TempPathFactory) -> HookSeries:
     """Every stop-the-build case as `dbt run --select stg_chat__shops` (the on-run-start hook
     fails first), then the absent/header-only folder as a run of the staging, audit and session
-    models, all in one Python process (tests.bad_inputs.main): dbt is imported and the project
+    models, all in one Python process (`python -m tests.bad_inputs`): dbt is imported and the project
     parsed once, so each case costs about a second instead of a dbt start-up."""
     root = tmp_path_factory.mktemp("stop_the_build")
     common = [
