@@ -7,7 +7,9 @@ Two kinds of case:
   case id (`<case id>.<name>`), so a case's quarantined rows are those whose raw row mentions
   `<case id>.`. A case states exactly which rows are quarantined with which rule, which rows
   collapse as duplicates, and what the sessions of its conversations look like in the marts.
-  Each landing table's cases are in its own module (`messages`, `shops`, ...).
+  Each landing table's cases are in its own module (`messages`, `shops`, ...); `csv_files`
+  holds the shapes of CSV files real tools write (line endings, byte-order mark, gzip, ...),
+  each case a file of its own.
 - `StopCase` (`stop_cases`): an input for which no sensible result exists. The build must stop
   before any model runs, with a message naming the file or table and the problem. Each gets
   its own small landing folder (a valid base folder, then `mutate`).
@@ -22,6 +24,7 @@ from __future__ import annotations
 from tests.bad_inputs import (
     agents,
     conversation_actions,
+    csv_files,
     messages,
     orders,
     session_ratings,
@@ -34,6 +37,7 @@ from tests.bad_inputs.common import (
     GOOD_SESSION,
     LINE,
     Case,
+    CsvFile,
     Raw,
     good_rows,
 )
@@ -49,6 +53,7 @@ CASES: list[Case] = [
     *agents.CASES,
     *session_ratings.CASES,
     *orders.CASES,
+    *csv_files.CASES,
 ]
 
 __all__ = [
@@ -59,6 +64,7 @@ __all__ = [
     "LINE",
     "STOP_CASES",
     "Case",
+    "CsvFile",
     "Raw",
     "StopCase",
     "good_rows",

@@ -55,11 +55,28 @@ class Raw:
 
 
 @dataclass(frozen=True)
+class CsvFile:
+    """A landing file a case writes byte for byte (a shape of CSV file that real tools write),
+    at `path` in the landing folder (e.g. `messages/<case id>.csv`, a part of the messages
+    folder), and how many raw rows it holds (what landing.landing_files counts: the rows plus
+    the lines the reader rejects; not the header, blank lines or repeated header rows)."""
+
+    path: str
+    content: bytes
+    raw_rows: int
+
+    @property
+    def table(self) -> str:
+        return self.path.split("/")[0].split(".")[0]
+
+
+@dataclass(frozen=True)
 class Case:
     """Rows of one bad (or unusual) input and what the build must make of them."""
 
     id: str
     about: str
+    # rows added to the catalogue's shared file of each table
     rows: Mapping[str, Sequence[Row | Raw]]
     # (source_table, rule, row_key) of every row quarantined because of this case
     quarantined: Sequence[tuple[str, str, str | None]] = ()
@@ -69,6 +86,8 @@ class Case:
     collapsed: Sequence[tuple[str, str]] = ()
     # (sql, expected rows) checked on the built warehouse
     checks: Sequence[tuple[str, list[tuple[Any, ...]]]] = ()
+    # files of its own the case writes into the landing folder
+    files: Sequence[CsvFile] = ()
 
 
 def iso(at: datetime) -> str:

@@ -195,6 +195,15 @@ CASES: list[Case] = [
             ]
         },
         sessions={"multiline_quoted_content.c": [ANSWERED]},
+        checks=[
+            (
+                (
+                    "select content from landing.messages "
+                    "where message_id = 'multiline_quoted_content.m1'"
+                ),
+                [('{"text": "line one\nline two, ""ok"""}',)],
+            )
+        ],
     ),
     # ------------------------------------------------------- messages: malformed lines
     Case(

@@ -5,6 +5,7 @@ folder, then `mutate`)."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,28 @@ def _folder_part_without_column(raw: Path) -> None:
     )
 
 
+def _not_gzip(raw: Path) -> None:
+    """orders.csv renamed orders.csv.gz: CSV text under a gzip name."""
+    (raw / "orders.csv").rename(raw / "orders.csv.gz")
+
+
+def _csv_and_csv_gz(raw: Path) -> None:
+    """messages.csv and a gzip copy of it, messages.csv.gz."""
+    (raw / "messages.csv.gz").write_bytes(gzip.compress((raw / "messages.csv").read_bytes()))
+
+
+def _appended_header_in_other_order(raw: Path) -> None:
+    """messages.csv appended to from an export whose columns come in another order."""
+    columns = list(reversed(CONTRACT_COLUMNS["messages"]))
+    row = msg("late.m1", "late.c", T0, "BUYER", "late.b")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerow([_cell(row.get(c)) for c in columns])
+    with (raw / "messages.csv").open("a", encoding="utf-8") as fh:
+        fh.write(out.getvalue())
+
+
 def _headerless_shops(raw: Path) -> None:
     text = (raw / "shops.csv").read_text(encoding="utf-8")
     (raw / "shops.csv").write_text(text.split("\n", 1)[1], encoding="utf-8")
@@ -158,5 +181,24 @@ STOP_CASES: list[StopCase] = [
         "half of a Parquet part (an interrupted upload)",
         _truncated_parquet_part,
         ["part-0.parquet", "is not a readable Parquet file"],
+    ),
+    StopCase(
+        "not_gzip",
+        "a CSV file under a .csv.gz name",
+        _not_gzip,
+        ["orders.csv.gz", "is not a readable gzip file"],
+    ),
+    StopCase(
+        "csv_and_csv_gz",
+        "messages.csv and messages.csv.gz: two forms of one table",
+        _csv_and_csv_gz,
+        ["'messages'", "is ambiguous", "messages.csv and", "messages.csv.gz"],
+    ),
+    StopCase(
+        "appended_header_in_other_order",
+        "messages.csv appended to from an export with the columns in another order: the rows "
+        "after its header row would land in the wrong columns",
+        _appended_header_in_other_order,
+        ["messages.csv", "repeats its header row with the columns in another order"],
     ),
 ]

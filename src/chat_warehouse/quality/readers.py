@@ -20,6 +20,7 @@ Landing expressions may use the macros `landing_timestamp(x)`, `landing_text(x)`
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from chat_warehouse import contract
+from chat_warehouse.quality import landing_csv
 
 # The landing contract (models/staging/__sources.yml, through chat_warehouse.contract):
 # table -> column -> must the file have it, in the contract's column order.
@@ -65,128 +67,59 @@ class LandingTableError(RuntimeError):
     """A landing table cannot be read: a required table is missing, ambiguous or unreadable."""
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def landing_files(raw_dir: Path | str, table: str) -> tuple[str, list[Path]] | None:
-    """The form (`csv` or `parquet`) and files of a landing table; None when absent.
+    """The form (`csv` or `parquet`) and files of a landing table, as the landing hook finds
+    them: `<table>.parquet`, `<table>.csv`, `<table>.csv.gz`, or a folder `<table>/` of
+    .parquet files or of .csv/.csv.gz files; None when absent.
 
     Raises LandingTableError when the table exists in more than one form, as the build does.
     """
     base = Path(raw_dir) / table
     forms: list[tuple[str, list[Path]]] = []
-    for kind in ("parquet", "csv"):
-        single = base.with_name(f"{table}.{kind}")
+    for kind, name in (("parquet", f"{table}.parquet"), ("csv", f"{table}.csv"),
+                       ("csv", f"{table}.csv.gz")):  # fmt: skip
+        single = base.with_name(name)
         if single.is_file():
             forms.append((kind, [single]))
     if base.is_dir():
-        for kind in ("parquet", "csv"):
-            files = sorted(p for p in base.rglob(f"*.{kind}") if p.is_file())
+        for kind, suffixes in (("parquet", (".parquet",)), ("csv", (".csv", ".csv.gz"))):
+            files = sorted(p for p in base.rglob("*") if p.is_file() and p.name.endswith(suffixes))
             if files:
                 forms.append((kind, files))
     if len(forms) > 1:
         found = ", ".join(f"{kind} ({len(files)} file(s))" for kind, files in forms)
         raise LandingTableError(
             f"Landing table '{table}' in {raw_dir} is ambiguous: found {found}. Keep exactly "
-            f"one of {table}.csv, {table}.parquet or a folder {table}/."
+            f"one of {table}.csv, {table}.csv.gz, {table}.parquet or a folder {table}/."
         )
     return forms[0] if forms else None
 
 
-def _raise_not_utf8(table: str, path: Path, line: int) -> None:
-    raise LandingTableError(
-        f"Landing file {path} (table '{table}') is not UTF-8 text (invalid byte sequence at "
-        f"line {line}): the contract's CSV is UTF-8. Re-export the file as UTF-8."
-    )
-
-
-def _rejects(prefix: str) -> str:
-    return (
-        f"store_rejects = true, rejects_table = '{prefix}_errors', rejects_scan = '{prefix}_scans'"
-    )
-
-
-def _drop_rejects(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
-    con.execute(f"drop table if exists {prefix}_errors")
-    con.execute(f"drop table if exists {prefix}_scans")
-
-
-def _csv_header(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[str]:
-    """The column names of a CSV file's header row (lower-case, unquoted), as the landing hook
-    reads them (macros/landing/register_landing_tables.sql, _csv_header): the whole file is
-    scanned line by line first, and a byte sequence that is not UTF-8 anywhere is an error."""
-    lines = (
-        f"read_csv({_sql_str(str(path))}, header = false, auto_detect = false, "
-        "columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '', "
-        "strict_mode = false"
-    )
-    _drop_rejects(con, "reader_probe")
-    con.execute(f"select count(*) from {lines}, {_rejects('reader_probe')})").fetchall()
-    bad = con.execute(
-        "select min(line) from reader_probe_errors where error_type like 'INVALID%'"
-    ).fetchone()
-    _drop_rejects(con, "reader_probe")
-    if bad is not None and bad[0] is not None:
-        _raise_not_utf8(table, path, bad[0])
-    first = con.execute(f"select line from {lines}) limit 1").fetchone()
-    names = []
-    if first is not None and first[0] is not None:
-        for raw in first[0].split(","):
-            name = raw.replace("\ufeff", "").strip()
-            if name.startswith('"') and name.endswith('"') and len(name) > 1:
-                name = name[1:-1].replace('""', '"').strip()
-            names.append(name.lower())
-    return names
-
-
-def csv_reader_sql(path: Path, n_columns: int, options: str) -> str:
-    """The DuckDB reader of one landing CSV file, as the landing hook's landing_csv_reader: RFC
-    4180, header row, UTF-8, `n_columns` text columns c1, c2, ... by position, no sniffing;
-    lines the reader rejects are skipped (and, with the rejects tables of `options`, recorded),
-    never dropped silently with ignore_errors."""
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_columns + 1))
-    return (
-        f"read_csv({_sql_str(str(path))}, header = true, auto_detect = false, "
-        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
-        f"filename = true, {options})"
-    )
-
-
-def _csv_select(con: duckdb.DuckDBPyConnection, table: str, path: Path, missing: set[str]) -> str:
-    """A select of one CSV file with the contract's columns by its own header (an optional
-    column it lacks is null; a required one it lacks is added to `missing`)."""
-    header = _csv_header(con, table, path)
-    present: dict[str, str] = {}
-    for i, name in enumerate(header, start=1):
-        present.setdefault(name, f"c{i}")
-    columns = []
-    for column, must in LANDING_COLUMNS[table].items():
-        if column in present:
-            columns.append(f"{present[column]} as {column}")
-        else:
-            columns.append(f"cast(null as varchar) as {column}")
-            if must:
-                missing.add(column)
-    reader = csv_reader_sql(path, len(header), _rejects("reader_view"))
-    return f"select {', '.join(columns)} from {reader}"
-
-
 def _landing_source(
-    con: duckdb.DuckDBPyConnection, table: str, kind: str, files: list[Path]
+    con: duckdb.DuckDBPyConnection, table: str, kind: str, files: list[Path], copy_dir: Path
 ) -> tuple[str, set[str]]:
     """SQL for the rows of a landing table as the build's landing view reads them, and the
-    required columns some file lacks (the build stops on those; the frame leaves them out)."""
+    required columns some file lacks (the build stops on those; the frame leaves them out).
+    `copy_dir` holds the copies of CSV files read with LF line endings."""
     empty = [p for p in files if p.stat().st_size == 0]
     if empty:
         raise LandingTableError(
             f"Landing file {', '.join(map(str, empty))} (table '{table}') is empty (0 bytes)."
         )
+    missing: set[str] = set()
     if kind == "csv":
-        missing: set[str] = set()
-        selects = [_csv_select(con, table, path, missing) for path in files]
+        try:
+            landing_csv.check_gzip(table, files)
+            selects = [
+                landing_csv.csv_select(
+                    con, table, path, index, LANDING_COLUMNS[table], copy_dir, missing
+                )
+                for index, path in enumerate(files, start=1)
+            ]
+        except landing_csv.CsvFileError as exc:
+            raise LandingTableError(str(exc)) from exc
         return "(" + " union all ".join(selects) + ")", missing
-    paths = "[" + ", ".join(_sql_str(str(p)) for p in files) + "]"
+    paths = "[" + ", ".join(landing_csv.sql_str(str(p)) for p in files) + "]"
     con.execute(
         f"create view landing_file as select * from read_parquet({paths}, union_by_name = true)"
     )
@@ -229,41 +162,55 @@ def read_landing_table(
     if found is None and table in REQUIRED_TABLES:
         raise LandingTableError(
             f"Required landing table '{table}' is missing in {raw_dir}: expected {table}.csv, "
-            f"{table}.parquet or a folder {table}/ of .parquet/.csv files."
+            f"{table}.csv.gz, {table}.parquet or a folder {table}/ of .parquet or .csv/.csv.gz "
+            "files."
         )
-    con = duckdb.connect()
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        for macro in _MACROS:
-            con.execute(macro)
-        missing: set[str] = set()
-        if found is not None:
-            kind, files = found
-            try:
-                source, missing = _landing_source(con, table, kind, files)
-            except duckdb.Error as exc:
-                listed = ", ".join(str(f) for f in files[:3])
-                raise LandingTableError(
-                    f"Landing table '{table}' ({listed}) cannot be read: {exc}"
-                ) from exc
-        else:
-            columns = ", ".join(f"cast(null as varchar) as {c}" for c in names)
-            source = f"(select {columns} where false)"
-        kept = [c for c in names if c not in missing]
-        extra = [f"{expr} as {name}" for name, expr in (derived or {}).items()]
-        sql = f"with src as (select * from {source} as landed) "
-        sql += f"select {', '.join(kept + extra)} from src"
-        params: list[object] = []
-        if day is not None and table in DAY_COLUMNS:
-            sql += f" where landing_timestamp({DAY_COLUMNS[table]}) >= ? and "
-            sql += f"landing_timestamp({DAY_COLUMNS[table]}) < ?"
-            params = list(_day_bounds(day))
+    with tempfile.TemporaryDirectory(prefix="landing-csv-") as copy_dir:
+        con = duckdb.connect()
         try:
-            return con.execute(sql, params).df()
+            return _read(con, table, names, found, Path(copy_dir), day, derived)
+        finally:
+            con.close()
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: list[str],
+    found: tuple[str, list[Path]] | None,
+    copy_dir: Path,
+    day: dt.date | None,
+    derived: Mapping[str, str] | None,
+) -> pd.DataFrame:
+    con.execute("set TimeZone = 'UTC'")
+    for macro in _MACROS:
+        con.execute(macro)
+    missing: set[str] = set()
+    if found is not None:
+        kind, files = found
+        try:
+            source, missing = _landing_source(con, table, kind, files, copy_dir)
         except duckdb.Error as exc:
-            raise LandingTableError(f"Landing table '{table}' cannot be read: {exc}") from exc
-    finally:
-        con.close()
+            listed = ", ".join(str(f) for f in files[:3])
+            raise LandingTableError(
+                f"Landing table '{table}' ({listed}) cannot be read: {exc}"
+            ) from exc
+    else:
+        columns = ", ".join(f"cast(null as varchar) as {c}" for c in names)
+        source = f"(select {columns} where false)"
+    kept = [c for c in names if c not in missing]
+    extra = [f"{expr} as {name}" for name, expr in (derived or {}).items()]
+    sql = f"with src as (select * from {source} as landed) "
+    sql += f"select {', '.join(kept + extra)} from src"
+    params: list[object] = []
+    if day is not None and table in DAY_COLUMNS:
+        sql += f" where landing_timestamp({DAY_COLUMNS[table]}) >= ? and "
+        sql += f"landing_timestamp({DAY_COLUMNS[table]}) < ?"
+        params = list(_day_bounds(day))
+    try:
+        return con.execute(sql, params).df()
+    except duckdb.Error as exc:
+        raise LandingTableError(f"Landing table '{table}' cannot be read: {exc}") from exc
 
 
 def read_mart(
