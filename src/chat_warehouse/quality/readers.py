@@ -182,6 +182,8 @@ def _read(
     day: dt.date | None,
     derived: Mapping[str, str] | None,
 ) -> pd.DataFrame:
+    """read_landing_table on an open in-memory connection (`found`: the table's form and
+    files, or None when absent)."""
     con.execute("set TimeZone = 'UTC'")
     for macro in _MACROS:
         con.execute(macro)
