@@ -1,11 +1,16 @@
-"""Incremental refresh equals a full build (issue: Dagster orchestration, item 2).
+"""Any lateness, same result: an incremental refresh equals a full build.
 
-Generated landing data arrives day by day, some rows up to 72 hours late; after each day the
-same warehouse is refreshed incrementally (as_of = the day's end). Every mart must then equal
-a full build of the final landing folder at the same as_of.
+Generated landing data arrives as new files, checkpoint after checkpoint, as a daily export
+would deliver it: every row arrives when it is stamped, but one row in eight arrives up to 30
+days late; one message in twenty is delivered again in a later file (some of those with an
+earlier `created_at`, which changes the copy that counts); a holiday period edited weeks later
+covers old sessions; report verdicts arrive weeks after the reports. After each checkpoint the
+same warehouse is refreshed incrementally (as Dagster does daily, `as_of` = the checkpoint),
+and at the end every mart and audit relation must equal a full build of the final landing
+folder at the same `as_of`. Each refresh must really be incremental (macros/refresh.sql).
 
-Both builds use session_expiry_hours = 48 so that the lookback (expiry + late_arrival_hours =
-120 h) is shorter than the data, and later refreshes really skip old conversations.
+Then a landing file is replaced by a corrected version: the next build notices, recomputes
+everything (the reason names the file) and carries the correction.
 """
 
 from __future__ import annotations
@@ -21,12 +26,28 @@ import pytest
 from chat_warehouse.dbt_invoke import build_warehouse
 from chat_warehouse.publish import working_path
 
-DAYS = 8
-VARS = {"session_expiry_hours": 48, "late_arrival_hours": 72}
-START = datetime(2026, 1, 1)
-MARTS = ["fct_chat_sessions", "fct_agent_daily", "fct_shop_daily", "fct_sessions_at_risk"]
+pytestmark = pytest.mark.slow
 
-# landing table → the column that says when a row is stamped (its arrival is that + a delay)
+DAYS = 8
+START = datetime(2026, 1, 1)
+# refresh checkpoints, in days after START: daily while the data is stamped, then two late
+# ones that let rows up to 30 days late arrive
+CHECKPOINTS = [*range(1, DAYS + 1), 20, DAYS + 31]
+MARTS = [
+    "fct_chat_sessions",
+    "fct_agent_daily",
+    "fct_shop_daily",
+    "fct_sessions_at_risk",
+    "fct_shop_hourly",
+    "fct_agent_workload_daily",
+    "fct_conversation_events",
+    "dim_shops",
+    "dim_agents",
+]
+AUDIT = ["quarantined_rows", "row_reconciliation"]
+NOT_COMPARED = {"built_invocation_id", "detected_at"}
+
+# landing table -> the column that says when a row is stamped (its arrival is that + a delay)
 STAMP = {
     "messages": "created_at",
     "conversation_actions": "updated_at",
@@ -35,46 +56,85 @@ STAMP = {
     "orders": "created_at",
 }
 ALWAYS_THERE = ["shops", "agents"]
+LATE = "case when hash(to_json(t)) % 8 = 0 then to_hours(cast(hash(to_json(t)) % 721 as bigint)) else interval 0 hour end"
 
 
-def _land_until(source: Path, raw: Path, arrived_by: datetime) -> None:
-    """Write the landing folder as it is at `arrived_by`: every row whose arrival is by then.
+def _ts(at: datetime) -> str:
+    return f"timestamptz '{at:%Y-%m-%d %H:%M:%S}+00'"
 
-    One row in eight arrives late, by up to 72 hours (chosen by a hash of the row, so the
-    same row is late in every call); rows whose stamp cannot be parsed arrive on time."""
-    raw.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    for table in ALWAYS_THERE:
-        con.execute(
-            f"copy (select * from read_csv('{source}/{table}.csv', all_varchar = true)) "
-            f"to '{raw}/{table}.csv' (header, force_quote *)"
+
+def _arrivals(con: duckdb.DuckDBPyConnection, source: Path, table: str, stamp: str) -> None:
+    """A view `<table>_arrivals` of the generated rows with the instant each arrives."""
+    rows = f"read_csv('{source}/{table}.csv', all_varchar = true)"
+    arrival = f"coalesce(try_cast({stamp} as timestamptz), timestamptz '2000-01-01') + {LATE}"
+    parts = [f"select *, {arrival} as _arrival from {rows} as t"]
+    if table == "messages":
+        # one in twenty delivered again three days later; one in fifty of those with a created_at
+        # a second earlier (the redelivered copy then counts)
+        parts.append(
+            f"select * replace (case when hash(message_id) % 50 = 0 "
+            f"then strftime(try_cast(created_at as timestamptz) - interval 1 second, "
+            f"'%Y-%m-%dT%H:%M:%S.%gZ') else created_at end as created_at), "
+            f"{arrival} + interval 3 day as _arrival from {rows} as t where hash(message_id) % 20 = 0"
         )
+    con.execute(f"create or replace view {table}_arrivals as {' union all '.join(parts)}")
+
+
+def _land_checkpoint(source: Path, raw: Path, index: int, since: datetime, until: datetime) -> None:
+    """Add the files of one delivery: every row arriving in (since, until], as new part files."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    if index == 0:
+        raw.mkdir(parents=True, exist_ok=True)
+        for table in ALWAYS_THERE:
+            con.execute(
+                f"copy (select * from read_csv('{source}/{table}.csv', all_varchar = true)) "
+                f"to '{raw}/{table}.csv' (header, force_quote *)"
+            )
     for table, stamp in STAMP.items():
+        _arrivals(con, source, table, stamp)
+        (raw / table).mkdir(parents=True, exist_ok=True)
         con.execute(
-            f"""
-            copy (
-                select * exclude (_arrival)
-                from (
-                    select
-                        *,
-                        coalesce(try_cast({stamp} as timestamptz), timestamptz '2000-01-01')
-                        + case when hash(to_json(t)) % 8 = 0
-                            then to_hours(cast(hash(to_json(t)) % 73 as bigint))
-                            else interval 0 hour end as _arrival
-                    from read_csv('{source}/{table}.csv', all_varchar = true) as t
-                )
-                where _arrival <= timestamptz '{arrived_by:%Y-%m-%d %H:%M:%S}+00'
-            ) to '{raw}/{table}.csv' (header, force_quote *)
-            """
+            f"copy (select * exclude (_arrival) from {table}_arrivals "
+            f"where _arrival > {_ts(since)} and _arrival <= {_ts(until)}) "
+            f"to '{raw}/{table}/arrived-{index:02d}.csv' (header, force_quote *)"
         )
     con.close()
 
 
-def _mart_rows(path: Path, mart: str) -> list[tuple]:
+def _edits_weeks_later(source: Path, raw: Path, at: datetime) -> None:
+    """Deliver, at `at`, a holiday period covering sessions of days 2-4 (an edit weeks later)
+    and the verdicts of the pending reports: UPHELD for half of them, REJECTED for the rest."""
+    con = duckdb.connect()
+    stamp = f"{at:%Y-%m-%dT%H:%M:%SZ}"
+    shop = con.execute(f"select min(shop_id) from read_csv('{source}/shops.csv')").fetchone()[0]
+    con.execute(
+        f"copy (select 'late_edit' as period_id, '{shop}' as shop_id, "
+        f"'2026-01-03T00:00:00Z' as starts_at, '2026-01-05T00:00:00Z' as ends_at, "
+        f"'{stamp}' as updated_at) to '{raw}/shop_holiday_periods/edited-{at:%Y%m%d}.csv' (header)"
+    )
+    con.execute(
+        f"copy (select * replace (case when hash(action_id) % 2 = 0 then 'UPHELD' "
+        f"else 'REJECTED' end as report_status, '{stamp}' as updated_at) "
+        f"from read_csv('{source}/conversation_actions.csv', all_varchar = true) "
+        f"where action_type = 'REPORT_BUYER' and report_status = 'PENDING') "
+        f"to '{raw}/conversation_actions/verdicts-{at:%Y%m%d}.csv' (header, force_quote *)"
+    )
+    con.close()
+
+
+def _rows(path: Path, relation: str) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
-        columns = [r[0] for r in con.execute(f"describe marts.{mart}").fetchall()]
-        keep = ", ".join(c for c in columns if c not in ("as_of_at",))
-        return con.execute(f"select {keep} from marts.{mart} order by all").fetchall()
+        columns = [r[0] for r in con.execute(f"describe {relation}").fetchall()]
+        keep = ", ".join(c for c in columns if c not in NOT_COMPARED)
+        return con.execute(f"select {keep} from {relation} order by all").fetchall()
+
+
+def _refreshes(path: Path) -> list[tuple]:
+    with duckdb.connect(str(working_path(path, env={})), read_only=True) as con:
+        return con.execute(
+            "select mode, reason from landing.refresh_log order by started_at"
+        ).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -107,29 +167,81 @@ def generated(tmp_path_factory) -> Path:
     return out
 
 
-def test_day_by_day_incremental_refresh_equals_full_build(generated: Path, tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    incremental = tmp_path / "incremental.duckdb"
-    as_of = START
-    for day in range(1, DAYS + 2):  # one extra day: late rows of the last day land
-        as_of = START + timedelta(days=day)
-        _land_until(generated, raw, as_of)
-        build_warehouse(
-            raw, incremental, as_of.strftime("%Y-%m-%d %H:%M:%S"), with_tests=False, extra_vars=VARS
-        )
-    with duckdb.connect(str(working_path(incremental, env={})), read_only=True) as con:
-        built = con.execute(
-            "select count(distinct built_invocation_id) "
-            "from intermediate.int_conversation_events_sessionized"
-        ).fetchone()[0]
-    assert built > 1, "the refreshes did not run incrementally (every row rewritten each time)"
+def _as_of(day: int) -> str:
+    return (START + timedelta(days=day)).strftime("%Y-%m-%d %H:%M:%S")
 
+
+@pytest.fixture(scope="module")
+def refreshed(generated: Path, tmp_path_factory) -> tuple[Path, Path, int]:
+    """The landing folder delivered checkpoint by checkpoint, refreshed after each."""
+    root = tmp_path_factory.mktemp("incremental")
+    raw, warehouse = root / "raw", root / "incremental.duckdb"
+    since = datetime(2000, 1, 1)
+    for index, day in enumerate(CHECKPOINTS):
+        until = START + timedelta(days=day)
+        _land_checkpoint(generated, raw, index, since, until)
+        if day == 20:
+            _edits_weeks_later(generated, raw, until - timedelta(hours=1))
+        build_warehouse(raw, warehouse, _as_of(day), with_tests=False)
+        since = until
+    return raw, warehouse, CHECKPOINTS[-1]
+
+
+def test_every_refresh_after_the_first_is_incremental(refreshed) -> None:
+    _raw, warehouse, _day = refreshed
+    modes = [mode for mode, _reason in _refreshes(warehouse)]
+    assert modes == ["full"] + ["incremental"] * (len(CHECKPOINTS) - 1), _refreshes(warehouse)
+
+
+def test_incremental_refreshes_equal_a_full_build(refreshed, tmp_path: Path) -> None:
+    raw, warehouse, day = refreshed
     full = tmp_path / "full.duckdb"
-    build_warehouse(
-        raw, full, as_of.strftime("%Y-%m-%d %H:%M:%S"), with_tests=False, extra_vars=VARS
+    build_warehouse(raw, full, _as_of(day), with_tests=False)
+    for relation in [f"marts.{m}" for m in MARTS] + [f"audit.{a}" for a in AUDIT]:
+        got, want = _rows(warehouse, relation), _rows(full, relation)
+        assert len(got) == len(want), f"{relation}: {len(got)} rows refreshed, {len(want)} full"
+        assert got == want, f"{relation} differs between incremental refreshes and a full build"
+    sessions = _rows(full, "marts.fct_chat_sessions")
+    assert len(sessions) > 200
+    with duckdb.connect(str(full), read_only=True) as con:
+        holiday, reported, collapsed = con.execute(
+            "select (select count(*) from marts.fct_chat_sessions "
+            "        where exclusion_reason = 'HOLIDAY_MODE'), "
+            "(select count(*) from marts.fct_chat_sessions where exclusion_reason = 'REPORTED'), "
+            "(select collapsed_duplicate_rows from audit.row_reconciliation "
+            " where source_table = 'messages')"
+        ).fetchone()
+    # the scenarios really happened: the late edit, the late verdicts, the redeliveries
+    assert holiday > 0 and reported > 0 and collapsed > 0, (holiday, reported, collapsed)
+
+
+def _raw_messages(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "select raw_rows from audit.row_reconciliation where source_table = 'messages'"
+        ).fetchone()[0]
+
+
+def test_a_replaced_landing_file_is_noticed_and_recomputed(refreshed) -> None:
+    raw, warehouse, day = refreshed
+    replaced = raw / "messages" / "arrived-03.csv"
+    before = _raw_messages(warehouse)
+    con = duckdb.connect()
+    rows = con.execute(f"select count(*) from read_csv('{replaced}', all_varchar = true)")
+    kept = rows.fetchone()[0] - 5
+    assert kept > 0
+    # the corrected export: the same file without its first five rows
+    con.execute(
+        f"copy (select * from read_csv('{replaced}', all_varchar = true) offset 5) "
+        f"to '{replaced}.new' (header, force_quote *)"
     )
-    for mart in MARTS:
-        got, want = _mart_rows(incremental, mart), _mart_rows(full, mart)
-        assert len(got) == len(want), f"{mart}: {len(got)} rows incrementally, {len(want)} in full"
-        assert got == want, f"{mart} differs between incremental refreshes and a full build"
-    assert len(_mart_rows(full, "fct_chat_sessions")) > 200
+    con.close()
+    Path(f"{replaced}.new").replace(replaced)
+    build_warehouse(raw, warehouse, _as_of(day + 1), with_tests=False)
+    mode, reason = _refreshes(warehouse)[-1]
+    assert mode == "full"
+    assert "changed since they were loaded" in reason and "arrived-03.csv" in reason
+    assert _raw_messages(warehouse) == before - 5
+    # and the build after it is incremental again
+    build_warehouse(raw, warehouse, _as_of(day + 2), with_tests=False)
+    assert _refreshes(warehouse)[-1][0] == "incremental"
