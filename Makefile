@@ -10,10 +10,12 @@ DEMO_WAREHOUSE := warehouse/chat.duckdb
 DEMO_AS_OF := 2026-03-02 00:00:00
 DEMO_MESSAGES ?= 200000
 PYTEST_WORKERS ?= 2
+DASHBOARD_PORT ?= 8501
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install demo demo-data build summary test lint format bench docs dq dq-docs clean
+.PHONY: help install demo demo-data build summary test lint format bench docs dq dq-docs clean \
+	dashboard dashboard-bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,14 +47,21 @@ test: install  ## The whole test suite (dbt unit tests, end-to-end, property tes
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: install  ## ruff check and format check
-	$(BIN)/ruff check src tests orchestration
-	$(BIN)/ruff format --check src tests orchestration
+	$(BIN)/ruff check src tests orchestration dashboard
+	$(BIN)/ruff format --check src tests orchestration dashboard
 
 format: install  ## ruff format
-	$(BIN)/ruff format src tests orchestration
+	$(BIN)/ruff format src tests orchestration dashboard
 
 bench: install  ## Build 1M and 10M generated messages; print wall time, peak memory, messages/s
 	$(BIN)/python -m chat_warehouse.bench
+
+dashboard: install  ## Dashboard on localhost:8501 (DASHBOARD_PORT) over the published warehouse
+	@CHAT_WAREHOUSE_PATH="$${CHAT_WAREHOUSE_PATH:-$(DEMO_WAREHOUSE)}" \
+		$(BIN)/python -m dashboard --port $(DASHBOARD_PORT)
+
+dashboard-bench: install  ## Each dashboard page's query time on a 10M-message warehouse
+	$(BIN)/python -m dashboard.bench
 
 docs: install  ## dbt docs (catalog of every model and column) into target/
 	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/dbt docs generate

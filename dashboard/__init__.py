@@ -5,7 +5,8 @@
 (README, "Readers never block a build"). Layout:
 
 - `app.py`: the entry point (`streamlit run dashboard/app.py`): sidebar filters, navigation.
-- `pages/`: one script per page (Shops, Agents, At risk now, Sessions, Data health).
+- `views/`: one script per page (Shops, Agents, At risk now, Sessions, Data health); not
+  `pages/`, which Streamlit would also register as pages of its own.
 - `queries.py`: every SQL statement, parameterised, grouped by the page that runs it.
 - `filters.py`: the shared filters and the SQL conditions they make.
 - `sidebar.py`: the filter widgets; `data.py`: the read-only connection and the cache.

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from dashboard.settings import DEFAULT_WAREHOUSE, missing_message
+from dashboard.warehouse import DEFAULT_WAREHOUSE, missing_message
 
 APP = Path(__file__).resolve().parent / "app.py"
 

@@ -1,6 +1,6 @@
 """Entry point of the dashboard: `streamlit run dashboard/app.py` (or `make dashboard`).
 
-Draws the shared sidebar filters, then runs the page the user picked. Pages live in `pages/`,
+Draws the shared sidebar filters, then runs the page the user picked. Pages live in `views/`,
 one script each; to add a page, add a script there and a line to PAGES.
 """
 
@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import data, sidebar
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 # (script, title, url path, icon)
 PAGES = [
     ("shops.py", "Shops", "shops", ":material/storefront:"),

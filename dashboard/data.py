@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from chat_warehouse.locks import connect_read_only
-from dashboard.settings import missing_message, warehouse_path
+from dashboard import warehouse
+from dashboard.warehouse import Sql, missing_message, run, warehouse_path
 
-
-class Sql(NamedTuple):
-    """One parameterised statement: DuckDB SQL with `?` placeholders and their values."""
-
-    text: str
-    params: tuple[Any, ...] = ()
+__all__ = ["Sql", "WarehouseMissing", "file_version", "load", "query", "run"]
 
 
 class WarehouseMissing(RuntimeError):
@@ -62,13 +57,8 @@ def cursor(version: FileVersion) -> duckdb.DuckDBPyConnection:
     global _open
     with _lock:
         if _open is None or _open[0] != version:
-            _open = (version, connect_read_only(version[0]))
-        return _open[1].cursor()
-
-
-def run(con: duckdb.DuckDBPyConnection, sql: Sql) -> pd.DataFrame:
-    """Execute one statement on a connection (no cache) and return its rows."""
-    return con.execute(sql.text, list(sql.params)).df()
+            _open = (version, warehouse.open_read_only(version[0]))
+        return warehouse.cursor(_open[1])
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

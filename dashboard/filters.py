@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dashboard.data import Sql
+from dashboard.warehouse import Sql
 
 DEFAULT_TARGET = 0.90
 DEFAULT_DAYS = 30

@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from dashboard.data import Sql
 from dashboard.filters import Filters
+from dashboard.warehouse import Sql
 
 NOT_EXCLUDED = "NOT_EXCLUDED"  # the Sessions page's exclusion choice for "not excluded"
 SESSION_LIST_LIMIT = 500
