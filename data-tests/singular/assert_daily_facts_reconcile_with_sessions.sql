@@ -11,13 +11,19 @@ with sessions as (
 ),
 
 agents as (
-    select shop_id, session_date, sum(sessions) as agent_sessions
+    select
+        shop_id,
+        session_date,
+        sum(sessions) as agent_sessions
     from {{ ref('fct_agent_daily') }}
     group by shop_id, session_date
 ),
 
 shops as (
-    select shop_id, session_date, sessions
+    select
+        shop_id,
+        session_date,
+        sessions
     from {{ ref('fct_shop_daily') }}
 )
 
@@ -36,5 +42,7 @@ left join agents
     on sessions.shop_id = agents.shop_id
     and sessions.session_date = agents.session_date
 where coalesce(shops.sessions, 0) <> coalesce(sessions.sessions, 0)
-    or (sessions.sessions is not null
-        and coalesce(agents.agent_sessions, 0) + sessions.unassigned_sessions <> sessions.sessions)
+    or (
+        sessions.sessions is not null
+        and coalesce(agents.agent_sessions, 0) + sessions.unassigned_sessions <> sessions.sessions
+    )

@@ -23,10 +23,14 @@ base_counts as (
     {% for t in landing_tables() %}
     select
         '{{ t.table }}' as source_table,
-        cast(sum(case when quarantine_rule is null and not is_collapsed_duplicate then 1 else 0 end) as bigint)
-            as clean_rows,
-        cast(sum(case when quarantine_rule is not null then 1 else 0 end) as bigint) as quarantined_rows,
-        cast(sum(case when is_collapsed_duplicate then 1 else 0 end) as bigint) as collapsed_duplicate_rows
+        cast(
+            sum(case when quarantine_rule is null and not is_collapsed_duplicate then 1 else 0 end)
+            as bigint
+        ) as clean_rows,
+        cast(sum(case when quarantine_rule is not null then 1 else 0 end) as bigint)
+            as quarantined_rows,
+        cast(sum(case when is_collapsed_duplicate then 1 else 0 end) as bigint)
+            as collapsed_duplicate_rows
     from {{ ref(t.base) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -37,8 +41,10 @@ final as (
         base_counts.source_table,
         cast(coalesce(landing_files.raw_rows, 0) as bigint) as raw_rows,
         coalesce(base_counts.clean_rows, 0) as clean_rows,
-        cast(coalesce(base_counts.quarantined_rows, 0) + coalesce(rejected_lines.rejected_lines, 0) as bigint)
-            as quarantined_rows,
+        cast(
+            coalesce(base_counts.quarantined_rows, 0) + coalesce(rejected_lines.rejected_lines, 0)
+            as bigint
+        ) as quarantined_rows,
         coalesce(base_counts.collapsed_duplicate_rows, 0) as collapsed_duplicate_rows
     from base_counts
     left join landing_files

@@ -62,17 +62,21 @@ message_events as (
         0 as event_source_order,
         message_id as event_id,
         sender_id,
-        sender_role = 'BUYER'
+        (
+            sender_role = 'BUYER'
             and message_type not in (
                 'BUYER_ENTER_FROM_PRODUCT', 'BUYER_ENTER_FROM_ORDER', 'BUYER_ENTER_FROM_TRANSFER'
-            ) as is_buyer_message,
+            )
+        ) as is_buyer_message,
         sender_role = 'BUYER' and message_type = 'FAQ_QUESTION' as is_faq_click,
-        sender_role in ('CUSTOMER_SERVICE', 'SHOP')
+        (
+            sender_role in ('CUSTOMER_SERVICE', 'SHOP')
             and is_visible
             and message_type not in (
                 'ALLOCATED_SERVICE', 'NOTIFICATION', 'BUYER_ENTER_FROM_PRODUCT',
                 'BUYER_ENTER_FROM_ORDER', 'BUYER_ENTER_FROM_TRANSFER'
-            ) as is_human_reply,
+            )
+        ) as is_human_reply,
         sender_role = 'ROBOT' as is_automated_reply,
         message_type = 'ALLOCATED_SERVICE' as is_allocation,
         allocated_agent_id,
@@ -135,7 +139,9 @@ ordered_events as (
             over walk_order_to_here as last_activity_at
     from events
     window
-        walk_order as (partition by conversation_id order by event_at, event_source_order, event_id),
+        walk_order as (
+            partition by conversation_id order by event_at, event_source_order, event_id
+        ),
         walk_order_to_here as (
             partition by conversation_id order by event_at, event_source_order, event_id
             rows between unbounded preceding and current row
@@ -143,7 +149,11 @@ ordered_events as (
 ),
 
 triggers as (
-    select conversation_id, stretch_no, walk_seq, event_at
+    select
+        conversation_id,
+        stretch_no,
+        walk_seq,
+        event_at
     from ordered_events
     where is_waiting_trigger
 ),
@@ -160,7 +170,11 @@ stretches as (
 ),
 
 first_anchors as (
-    select conversation_id, stretch_no, first_walk_seq as walk_seq, first_event_at as anchor_at
+    select
+        conversation_id,
+        stretch_no,
+        first_walk_seq as walk_seq,
+        first_event_at as anchor_at
     from stretches
 ),
 
@@ -202,7 +216,11 @@ successor_anchors as (
 ),
 
 chain as (
-    select conversation_id, stretch_no, walk_seq, anchor_at
+    select
+        conversation_id,
+        stretch_no,
+        walk_seq,
+        anchor_at
     from first_anchors
     union all
     select
@@ -336,11 +354,13 @@ marked as (
 openers as (
     select
         *,
-        is_buyer_message
+        (
+            is_buyer_message
             and (
                 prev_buyer_walk_seq is null
                 or coalesce(last_close_marker_seq > prev_buyer_walk_seq, false)
-            ) as is_session_opener
+            )
+        ) as is_session_opener
     from marked
 ),
 
@@ -382,9 +402,10 @@ final as (
         sessionized.is_session_opener,
         sessionized.session_opener_seq,
         -- inside the session: no close between its opening row and this one
-        sessionized.session_opener_seq is not null
+        (
+            sessionized.session_opener_seq is not null
             and coalesce(sessionized.last_close_marker_seq, 0) <= sessionized.session_opener_seq
-            as is_session_member,
+        ) as is_session_member,
         sessionized.is_close_marker,
         sessionized.marker_closed_at,
         sessionized.marker_close_reason,

@@ -4,7 +4,11 @@
 {% set window_days = var('conversion_window_days') %}
 
 with replied_sessions as (
-    select session_id, shop_id, buyer_id, first_human_reply_at
+    select
+        session_id,
+        shop_id,
+        buyer_id,
+        first_human_reply_at
     from {{ ref('int_sessions_with_response_flags') }}
     where first_human_reply_at is not null
 ),
@@ -28,11 +32,15 @@ candidates as (
         on orders.shop_id = replied_sessions.shop_id
         and orders.buyer_id = replied_sessions.buyer_id
         and orders.created_at > replied_sessions.first_human_reply_at
-        and orders.created_at <= {{ add_hours('replied_sessions.first_human_reply_at', window_days * 24) }}
+        and orders.created_at <= {{ add_hours(
+            'replied_sessions.first_human_reply_at', window_days * 24) }}
 ),
 
 final as (
-    select order_id, session_id, amount
+    select
+        order_id,
+        session_id,
+        amount
     from candidates
     where candidate_rank = 1
 )

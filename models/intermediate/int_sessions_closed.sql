@@ -43,11 +43,15 @@ ranked_closes as (
 ),
 
 first_closes as (
-    select * from ranked_closes where close_rank = 1
+    select * from ranked_closes
+    where close_rank = 1
 ),
 
 last_events as (
-    select conversation_id, pending_close_at, pending_close_reason
+    select
+        conversation_id,
+        pending_close_at,
+        pending_close_reason
     from events
     where is_last_event
 ),

@@ -19,7 +19,9 @@ actions as (
 ),
 
 holiday_sessions as (
-    select distinct sessions.conversation_id, sessions.session_opener_seq
+    select distinct
+        sessions.conversation_id,
+        sessions.session_opener_seq
     from sessions
     inner join holiday_periods
         on sessions.shop_id = holiday_periods.shop_id
@@ -31,10 +33,11 @@ session_actions as (
     select
         conversation_id,
         session_opener_seq,
-        max(case when action_type = 'REPORT_BUYER' and report_status = 'UPHELD' then 1 else 0 end)
-            = 1 as has_upheld_report,
-        max(case when action_type = 'MARK_NO_REPLY_NEEDED' then 1 else 0 end)
-            = 1 as is_marked_no_reply_needed
+        max(
+            case when action_type = 'REPORT_BUYER' and report_status = 'UPHELD' then 1 else 0 end
+        ) = 1 as has_upheld_report,
+        max(case when action_type = 'MARK_NO_REPLY_NEEDED' then 1 else 0 end) = 1
+            as is_marked_no_reply_needed
     from actions
     group by conversation_id, session_opener_seq
 ),

@@ -1,7 +1,10 @@
 -- The rating of each session (metrics.md §6): a rating belongs to its conversation's latest
 -- session that started at or before rated_at; of several on one session the latest counts.
 with sessions as (
-    select conversation_id, session_opener_seq, started_at
+    select
+        conversation_id,
+        session_opener_seq,
+        started_at
     from {{ ref('int_sessions_closed') }}
 ),
 
@@ -24,7 +27,7 @@ rating_sessions as (
     from ratings
     inner join sessions
         on ratings.conversation_id = sessions.conversation_id
-        and sessions.started_at <= ratings.rated_at
+        and ratings.rated_at >= sessions.started_at
 ),
 
 ranked as (

@@ -62,7 +62,8 @@ ranked_replies as (
 ),
 
 first_replies as (
-    select * from ranked_replies where reply_rank = 1
+    select * from ranked_replies
+    where reply_rank = 1
 ),
 
 timed as (

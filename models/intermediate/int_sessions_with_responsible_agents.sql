@@ -9,7 +9,12 @@ with sessions as (
 ),
 
 allocations as (
-    select conversation_id, session_opener_seq, walk_seq, event_at, allocated_agent_id
+    select
+        conversation_id,
+        session_opener_seq,
+        walk_seq,
+        event_at,
+        allocated_agent_id
     from {{ ref('int_conversation_events_sessionized') }}
     where is_allocation
         and is_session_member

@@ -21,9 +21,12 @@ shop_ranges as (
 ),
 
 calendar as (
-    select shop_ranges.shop_id, date_range.session_date
+    select
+        shop_ranges.shop_id,
+        date_range.session_date
     from shop_ranges
-    {{ date_range_join('shop_ranges.first_session_date', 'shop_ranges.as_of_date', 'session_date') }}
+    {{ date_range_join(
+        'shop_ranges.first_session_date', 'shop_ranges.as_of_date', 'session_date') }}
 ),
 
 daily as (

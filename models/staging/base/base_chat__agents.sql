@@ -30,10 +30,10 @@ checked as (
             {{ rule_required('agent_id') }}
             {{ rule_required('shop_id') }}
             {{ rule_enum('role', ['OWNER', 'ADMIN', 'AGENT'], required=false) }}
-            when max_concurrent_sessions_raw is not null
-                and (max_concurrent_sessions is null or max_concurrent_sessions < 0)
+            when typed.max_concurrent_sessions_raw is not null
+                and (typed.max_concurrent_sessions is null or typed.max_concurrent_sessions < 0)
                 then 'max_concurrent_sessions_invalid'
-            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+            when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
         end as quarantine_rule
     from typed
 )

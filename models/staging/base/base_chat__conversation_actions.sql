@@ -49,12 +49,16 @@ checked as (
             {{ rule_required('action_id') }}
             {{ rule_required('conversation_id') }}
             {{ rule_required('shop_id') }}
-            {{ rule_enum('action_type', ['CLOSE_SESSION', 'MARK_NO_REPLY_NEEDED', 'REPORT_BUYER']) }}
+            {{ rule_enum('action_type', [
+                'CLOSE_SESSION', 'MARK_NO_REPLY_NEEDED', 'REPORT_BUYER']) }}
             {{ rule_timestamp('acted_at') }}
             {{ rule_timestamp('updated_at') }}
             {{ rule_enum('report_status', ['PENDING', 'UPHELD', 'REJECTED'], required=false) }}
-            when action_type = 'REPORT_BUYER' and report_status is null then 'report_status_missing'
-            when with_conversation.shop_id not in (select shop_id from shops) then 'shop_unknown'
+            when with_conversation.action_type = 'REPORT_BUYER'
+                and with_conversation.report_status is null
+                then 'report_status_missing'
+            when with_conversation.shop_id not in (select shops.shop_id from shops)
+                then 'shop_unknown'
             {{ rule_conversation_known() }}
         end as quarantine_rule
     from with_conversation

@@ -42,12 +42,13 @@ row_checked as (
                 'RETURN_REFUND_CARD', 'COUPON_CARD', 'FAQ_QUESTION', 'ALLOCATED_SERVICE',
                 'NOTIFICATION', 'BUYER_ENTER_FROM_TRANSFER', 'BUYER_ENTER_FROM_PRODUCT',
                 'BUYER_ENTER_FROM_ORDER', 'OTHER']) }}
-            when sender_role = 'BUYER' and sender_id is null then 'buyer_sender_id_missing'
-            when is_visible_text = 'invalid' then 'is_visible_invalid'
-            when message_type = 'ALLOCATED_SERVICE'
+            when typed.sender_role = 'BUYER' and typed.sender_id is null
+                then 'buyer_sender_id_missing'
+            when typed.is_visible_text = 'invalid' then 'is_visible_invalid'
+            when typed.message_type = 'ALLOCATED_SERVICE'
                 and {{ json_text_field('content', 'agent_id') }} is null
                 then 'allocation_agent_id_missing'
-            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+            when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
         end as quarantine_rule
     from typed
 ),
@@ -63,7 +64,9 @@ conflicting_conversations as (
 ),
 
 conversation_shops as (
-    select conversation_id, shop_id
+    select
+        conversation_id,
+        shop_id
     from (
         select
             row_checked.conversation_id,

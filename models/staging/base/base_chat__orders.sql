@@ -33,12 +33,12 @@ checked as (
             {{ rule_required('shop_id') }}
             {{ rule_required('buyer_id') }}
             {{ rule_timestamp('created_at') }}
-            when amount_raw is null then 'amount_missing'
-            when amount is null then 'amount_invalid'
-            when amount < 0 then 'amount_negative'
-            when currency is not null and not regexp_full_match(currency, '[A-Z]{3}')
+            when typed.amount_raw is null then 'amount_missing'
+            when typed.amount is null then 'amount_invalid'
+            when typed.amount < 0 then 'amount_negative'
+            when typed.currency is not null and not regexp_full_match(typed.currency, '[A-Z]{3}')
                 then 'currency_invalid'
-            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+            when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
         end as quarantine_rule
     from typed
 )

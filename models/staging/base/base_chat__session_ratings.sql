@@ -48,12 +48,14 @@ checked as (
             {{ rule_required('conversation_id') }}
             {{ rule_required('shop_id') }}
             {{ rule_timestamp('rated_at') }}
-            when score_raw is null then 'score_missing'
-            when score is null then 'score_invalid'
-            when score not between 1 and 5 then 'score_out_of_range'
-            when with_conversation.shop_id not in (select shop_id from shops) then 'shop_unknown'
+            when with_conversation.score_raw is null then 'score_missing'
+            when with_conversation.score is null then 'score_invalid'
+            when with_conversation.score not between 1 and 5 then 'score_out_of_range'
+            when with_conversation.shop_id not in (select shops.shop_id from shops)
+                then 'shop_unknown'
             {{ rule_conversation_known() }}
-            when rated_at < first_buyer_message_at then 'rated_before_first_session'
+            when with_conversation.rated_at < with_conversation.first_buyer_message_at
+                then 'rated_before_first_session'
         end as quarantine_rule
     from with_conversation
 )

@@ -33,8 +33,8 @@ checked as (
             {{ rule_timestamp('starts_at') }}
             {{ rule_timestamp('ends_at', required=false) }}
             {{ rule_timestamp('updated_at') }}
-            when ends_at < starts_at then 'holiday_ends_before_start'
-            when typed.shop_id not in (select shop_id from shops) then 'shop_unknown'
+            when typed.ends_at < typed.starts_at then 'holiday_ends_before_start'
+            when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
         end as quarantine_rule
     from typed
 )
