@@ -27,7 +27,7 @@ SQLFLUFF_PROCESSES ?= 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help install demo demo-data build summary test lint lint-fix format bench docs dq dq-docs clean \
-	dashboard dashboard-bench
+	dashboard dashboard-bench dashboard-screenshots
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -82,6 +82,10 @@ dashboard: install  ## Dashboard on localhost:8501 (DASHBOARD_PORT) over the pub
 
 dashboard-bench: install  ## Each dashboard page's query time on a 10M-message warehouse
 	$(BIN)/python -m dashboard.bench
+
+dashboard-screenshots: install  ## README screenshots of every page from the demo warehouse (needs chromium)
+	DASHBOARD_BROWSER_WAREHOUSE=$(DEMO_WAREHOUSE) DASHBOARD_SCREENSHOTS=docs/screenshots \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_dashboard_browser.py
 
 docs: install  ## dbt docs (catalog of every model and column) into target/
 	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/dbt docs generate

@@ -91,3 +91,12 @@ def date_column(label: str, help: str | None = None) -> Any:
 def time_column(label: str, help: str | None = None) -> Any:
     """A column of instants, shown to the second."""
     return st.column_config.DatetimeColumn(label, help=help, format="YYYY-MM-DD HH:mm:ss")
+
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]<>()#|~$"
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown through Streamlit's Markdown exactly as written (ids with underscores,
+    amounts with dollar signs)."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in text)

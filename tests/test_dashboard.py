@@ -291,7 +291,7 @@ def test_sessions_page_opens_a_session_with_its_explanation_and_timeline(
     assert s["close_reason"].iloc[0] == "EXPIRED"
     session_id = s["session_id"].iloc[0]
     at = open_page(warehouse, monkeypatch, "sessions", session=session_id)
-    assert at.info[0].value == s["verdict_explanation"].iloc[0]
+    assert at.info[0].value == display.escape_markdown(s["verdict_explanation"].iloc[0])
     assert {m.label: m.value for m in at.metric}["Status"] == s["response_status"].iloc[0]
     events = mart(
         warehouse,

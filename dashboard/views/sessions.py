@@ -105,7 +105,8 @@ m4.metric("First response", display.duration(s["first_response_seconds"]))
 
 with st.container(key="verdict"):
     if "verdict_explanation" in detail.columns:
-        st.info(s["verdict_explanation"] or "No explanation recorded.", icon=":material/gavel:")
+        explanation = s["verdict_explanation"] or "No explanation recorded."
+        st.info(display.escape_markdown(explanation), icon=":material/gavel:")
     else:
         st.warning(
             "This warehouse has no verdict explanations yet (`verdict_explanation`): rebuild "
@@ -152,6 +153,21 @@ st.dataframe(
     display.highlight(timeline, "in_session"),
     hide_index=True,
     key="session_timeline",
+    column_order=[
+        "event_seq",
+        "local_time",
+        "event_role",
+        "event_source",
+        "sender_role",
+        "sender_id",
+        "message_type",
+        "action_type",
+        "report_status",
+        "allocated_agent_id",
+        "event_id",
+        "event_at",
+        "in_session",
+    ],
     column_config={
         "event_seq": st.column_config.NumberColumn("#", format="%d"),
         "event_at": display.time_column("At (UTC)"),
