@@ -32,7 +32,52 @@
         as satisfaction_rate,
     cast(sum(case when not is_excluded then attributed_order_count else 0 end) as bigint)
         as attributed_order_count,
-    sum(case when not is_excluded then attributed_order_amount else 0 end) as attributed_order_amount
+    sum(case when not is_excluded then attributed_order_amount else 0 end) as attributed_order_amount,
+    {{ service_level_metrics() }}
+{%- endmacro %}
+
+
+{#- The per-day service levels of metrics.md §9.2, over the non-excluded sessions of the group;
+    a rate is null when its denominator is 0. Part of daily_session_metrics(). -#}
+{% macro service_level_metrics() -%}
+    cast(sum(case when not is_excluded and needs_human_reply then 1 else 0 end) as bigint)
+        as human_needed_sessions,
+    cast(sum(case when not is_excluded then response_count else 0 end) as bigint) as response_count,
+    sum(case when not is_excluded then total_response_seconds end)
+        / nullif(sum(case when not is_excluded then response_count else 0 end), 0)
+        as avg_response_seconds,
+    cast(sum(case when not is_excluded and resolved_at is not null then 1 else 0 end) as bigint)
+        as resolved_sessions,
+    avg(case when not is_excluded then resolution_seconds end) as avg_resolution_seconds,
+    {{ percentile_cont('case when not is_excluded then resolution_seconds end', 0.5) }}
+        as median_resolution_seconds,
+    cast(sum(case when not is_excluded and is_abandoned then 1 else 0 end) as bigint)
+        as abandoned_sessions,
+    {{ response_rate(
+        "sum(case when not is_excluded and is_abandoned then 1 else 0 end)",
+        "sum(case when not is_excluded and (is_abandoned or resolved_at is not null) then 1 else 0 end)") }}
+        as abandonment_rate,
+    cast(sum(case when not is_excluded and is_one_touch_resolved then 1 else 0 end) as bigint)
+        as one_touch_resolved_sessions,
+    {{ response_rate(
+        "sum(case when not is_excluded and is_one_touch_resolved then 1 else 0 end)",
+        "sum(case when not is_excluded and resolved_at is not null and human_reply_count >= 1 then 1 else 0 end)") }}
+        as one_touch_resolution_rate,
+    {{ response_rate(
+        "sum(case when is_counted_in_rate and response_status = 'AUTO_RESOLVED' then 1 else 0 end)",
+        "sum(case when is_counted_in_rate then 1 else 0 end)") }} as self_service_rate,
+    avg(case when not is_excluded then cast(rating_score as double) end) as avg_rating_score,
+    cast(sum(case when not is_excluded and attributed_order_count > 0 then 1 else 0 end) as bigint)
+        as converted_sessions,
+    {{ response_rate(
+        "sum(case when not is_excluded and attributed_order_count > 0 then 1 else 0 end)",
+        "sum(case when not is_excluded and first_human_reply_at is not null then 1 else 0 end)") }}
+        as conversion_rate,
+    cast(sum(case when not is_excluded and first_allocated_at is not null then 1 else 0 end) as bigint)
+        as allocated_sessions,
+    avg(case when not is_excluded then allocation_wait_seconds end) as avg_allocation_wait_seconds,
+    cast(sum(case when not is_excluded and transfer_count > 0 then 1 else 0 end) as bigint)
+        as transferred_sessions
 {%- endmacro %}
 
 
@@ -53,4 +98,31 @@
         select cast(unnest(generate_series({{ start_date }}, {{ end_date }}, interval 1 day)) as date)
             as {{ alias }}
     ) as date_range
+{%- endmacro %}
+
+
+{#- The columns daily_session_metrics() returns, in order, and whether each is a count (0 on a
+    day without sessions) or a value (null on such a day): fct_shop_daily fills its calendar
+    from this list, so a metric added above is added here, once. -#}
+{% macro daily_metric_columns() -%}
+  {{ return([
+    ('sessions', 'count'), ('excluded_sessions', 'count'), ('holiday_mode_sessions', 'count'),
+    ('reported_sessions', 'count'), ('no_reply_needed_sessions', 'count'),
+    ('pending_sessions', 'count'), ('counted_sessions', 'count'),
+    ('auto_resolved_sessions', 'count'), ('responded_in_time_sessions', 'count'),
+    ('responded_late_sessions', 'count'), ('unresponded_sessions', 'count'),
+    ('response_rate_24h', 'value'), ('avg_first_response_seconds', 'value'),
+    ('median_first_response_seconds', 'value'), ('p90_first_response_seconds', 'value'),
+    ('rated_sessions', 'count'), ('satisfied_sessions', 'count'), ('satisfaction_rate', 'value'),
+    ('attributed_order_count', 'count'), ('attributed_order_amount', 'count'),
+    ('human_needed_sessions', 'count'), ('response_count', 'count'),
+    ('avg_response_seconds', 'value'), ('resolved_sessions', 'count'),
+    ('avg_resolution_seconds', 'value'), ('median_resolution_seconds', 'value'),
+    ('abandoned_sessions', 'count'), ('abandonment_rate', 'value'),
+    ('one_touch_resolved_sessions', 'count'), ('one_touch_resolution_rate', 'value'),
+    ('self_service_rate', 'value'), ('avg_rating_score', 'value'),
+    ('converted_sessions', 'count'), ('conversion_rate', 'value'),
+    ('allocated_sessions', 'count'), ('avg_allocation_wait_seconds', 'value'),
+    ('transferred_sessions', 'count'),
+  ]) }}
 {%- endmacro %}

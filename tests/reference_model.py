@@ -12,7 +12,8 @@ or ISO-8601 text. What *is* applied here: messages de-duplicated by `message_id`
 earliest `created_at`; rows stamped after `as_of` ignored; versioned tables (actions, holiday
 periods) keep the latest version with `updated_at <= as_of`.
 
-The readings recorded in DECISIONS.md are followed exactly. Comments cite them as D1..D14:
+The readings recorded in DECISIONS.md ("Readings of the rules") are followed exactly; D15..D27
+are the readings of metrics.md §9 this module makes. Comments cite them as D1..D27:
 
 D1  walk order: (timestamp, messages before actions, message_id / action_id as text).
 D2  row kinds are flags: buyer message, FAQ click, human reply (CS/SHOP, visible or null,
@@ -36,6 +37,68 @@ D11 orders: to the buyer's session at the shop with the latest first reply such 
 D12 session_id = md5("conversation_id|opening_message_id").
 D13 daily facts by local date of started_at; shop calendar from first session to as_of.
 D14 buyer_message_count includes FAQ clicks; human_reply_count counts every human reply.
+
+§9 (service levels) leaves room in the places below:
+
+D15 A *response* (§9.1) is any human reply of the session (D2: with or without a sender_id)
+    made while waiting_since is set; its time is reply − that waiting_since, i.e. from the
+    earliest non-FAQ buyer message not yet answered (later buyer messages do not move it). A
+    reply before a buyer message at the same instant in walk order (D1) answers nothing. So
+    the first response is §3's first human reply and its time is first_response_seconds.
+D16 is_abandoned is judged at the close, from the state after every earlier row in walk
+    order: a buyer message at the same instant as a CLOSE_SESSION comes before it (D1), so
+    that session is abandoned; a reply at that instant clears the wait first. Every EXPIRED
+    close is abandoned, no IDLE close is. A session open at as_of: false, never null.
+D17 resolved_at: for an IDLE close the last_activity of §2.2 (= closed_at − idle hours), FAQ
+    clicks and automated replies included, so a lone FAQ click that idles out resolves at
+    started_at (resolution 0 s); for a not-abandoned AGENT/SYSTEM close, closed_at, whether
+    or not a human ever replied. Null while open and when abandoned.
+D18 is_one_touch_resolved is a boolean (false, not null, when not resolved); its
+    human_reply_count is D14's, every human reply, responses or not.
+D19 first_allocated_at: the first allocation row inside the session (as D9: after the
+    opening row, up to the close, walk order) with no cut-off (§5's deadline cut-off is for
+    the responsible agent only); allocation_wait_seconds may be 0.
+D20 transfer_count compares each allocation with the previous allocation inside the same
+    session only: a session's first allocation is never a transfer (even when the previous
+    session or an allocation outside any session named another agent); a re-allocation to
+    the same agent is none; A→B→A is 2.
+D21 §9.2 columns are over the non-excluded sessions of the §7 group (shop-day; agent-day by
+    responsible_agent_id, so an agent-day exists only where §7 has one). Counts are 0 on a
+    quiet day; means, medians and rates are null with no values / a 0 denominator.
+    avg_response_seconds = Σ total_response_seconds / Σ response_count. Denominators:
+    abandonment = resolved + abandoned; one-touch = resolved with human_reply_count >= 1;
+    conversion = sessions with a first_human_reply_at (the only ones an order can attach
+    to); self-service = §7's counted_sessions (so PENDING sessions are out of it too).
+    avg_rating_score is over the sessions of rated_sessions.
+D22 frt_service_level_7d: one continuous median over the pooled first_response_seconds of the
+    non-excluded sessions of local dates d−6..d (the rolling rate's window; quiet days and
+    days before the first session add nothing), not a median of daily medians. Its tier is
+    the one with the smallest bound >= the median (bounds inclusive, no rounding: 60.5 s is
+    ABOVE_AVERAGE), else the tier without a bound; tier_order plays no part in the choice.
+D23 fct_shop_hourly: session_hour is the hour of the local wall-clock time of started_at (its
+    date is session_date); both passes of a repeated fall-back hour are one row; the skipped
+    spring-forward hour has none. response_rate_24h is null when the hour has no counted
+    session; the median is over non-excluded sessions with a first response.
+D24 Holds (§9.4): an allocation inside a session (as D19: no deadline cut-off) to an agent
+    who does not hold it (the first one, or a transfer) starts a hold; one to the holder
+    continues it. A hold covers [start, end), end = the first of the next allocation in the
+    session to another agent, closed_at, as_of. An empty hold [t, t) (two allocations at one
+    instant, an allocation at the close instant or at as_of) covers no instant: it adds
+    nothing to a peak and makes no date by holding, but its allocation is still received
+    (and a transfer in/out), so peak_concurrent_sessions may be 0 on a date.
+D25 workload dates: the local dates (shop's zone) of the allocations an agent receives and of
+    the transfers it loses, and every local date whose instants [local midnight, next local
+    midnight) a non-empty hold meets (a hold ending at local midnight does not reach the next
+    date; a close is not "losing an allocation"). A date's peak counts holds begun on earlier
+    dates too.
+D26 max_concurrent_sessions comes from the agents row with the same shop_id and agent_id (the
+    key of dim_agents); an agent not listed, or listed under another shop, has null. Null or
+    0 makes peak_saturation null; it is not capped at 1.
+D27 A transfer counts on the local date of the transferring allocation row: transfers_in for
+    the agent it goes to, transfers_out for the agent of the previous allocation in the
+    session (the holder). allocations_received counts every allocation inside a session to
+    the agent, re-allocations to the holder included; rows outside sessions count nowhere.
+    So Σ transfers_in = Σ transfers_out = Σ transfer_count.
 """
 
 from __future__ import annotations
@@ -85,6 +148,17 @@ SESSION_COLUMNS = (
     "is_satisfied",
     "attributed_order_count",
     "attributed_order_amount",
+    # §9.1
+    "needs_human_reply",
+    "response_count",
+    "total_response_seconds",
+    "is_abandoned",
+    "resolved_at",
+    "resolution_seconds",
+    "is_one_touch_resolved",
+    "first_allocated_at",
+    "allocation_wait_seconds",
+    "transfer_count",
 )
 DAILY_METRIC_COLUMNS = (
     "sessions",
@@ -107,6 +181,24 @@ DAILY_METRIC_COLUMNS = (
     "satisfaction_rate",
     "attributed_order_count",
     "attributed_order_amount",
+    # §9.2
+    "human_needed_sessions",
+    "response_count",
+    "avg_response_seconds",
+    "resolved_sessions",
+    "avg_resolution_seconds",
+    "median_resolution_seconds",
+    "abandoned_sessions",
+    "abandonment_rate",
+    "one_touch_resolved_sessions",
+    "one_touch_resolution_rate",
+    "self_service_rate",
+    "avg_rating_score",
+    "converted_sessions",
+    "conversion_rate",
+    "allocated_sessions",
+    "avg_allocation_wait_seconds",
+    "transferred_sessions",
 )
 AGENT_DAILY_COLUMNS = ("shop_id", "agent_id", "session_date", *DAILY_METRIC_COLUMNS)
 SHOP_DAILY_COLUMNS = (
@@ -114,6 +206,39 @@ SHOP_DAILY_COLUMNS = (
     "session_date",
     *DAILY_METRIC_COLUMNS,
     "rolling_7d_response_rate_24h",
+    "frt_service_level_7d",
+)
+SHOP_HOURLY_COLUMNS = (
+    "shop_id",
+    "session_date",
+    "session_hour",
+    "sessions",
+    "excluded_sessions",
+    "counted_sessions",
+    "responded_within_window_sessions",
+    "response_rate_24h",
+    "median_first_response_seconds",
+)
+AGENT_WORKLOAD_DAILY_COLUMNS = (
+    "shop_id",
+    "agent_id",
+    "workload_date",
+    "allocations_received",
+    "transfers_in",
+    "transfers_out",
+    "peak_concurrent_sessions",
+    "max_concurrent_sessions",
+    "peak_saturation",
+)
+# §9.2 / seed `service_level_thresholds`: (service_level, max_first_response_seconds inclusive,
+# null = no upper bound; tier_order).
+ServiceLevelThreshold = tuple[str, float | None, int]
+DEFAULT_SERVICE_LEVEL_THRESHOLDS: tuple[ServiceLevelThreshold, ...] = (
+    ("STELLAR", 60, 1),
+    ("ABOVE_AVERAGE", 300, 2),
+    ("AVERAGE", 600, 3),
+    ("BELOW_AVERAGE", 3600, 4),
+    ("UNACCEPTABLE", None, 5),
 )
 
 
@@ -355,6 +480,18 @@ class Session:
     allocations: list[tuple[datetime, str | None]] = field(default_factory=list)
     no_reply_needed: bool = False
     reported_upheld: bool = False
+    # §9.1, kept by the walk.
+    response_count: int = 0
+    total_response_seconds: float = 0.0
+    is_abandoned: bool = False
+    resolved_at: datetime | None = None
+    first_allocated_at: datetime | None = None
+    transfer_count: int = 0
+    # §9.4: who holds the session now (the agent of its latest allocation), its holds and its
+    # allocation events, in walk order.
+    holder: str | None = None
+    holds: list[Hold] = field(default_factory=list)
+    allocation_events: list[AllocationEvent] = field(default_factory=list)
 
     @property
     def session_id(self) -> str:
@@ -367,6 +504,62 @@ class Session:
             return self.waiting_since + timedelta(hours=params.session_expiry_hours), "EXPIRED"
         return self.last_activity + timedelta(hours=params.session_idle_close_hours), "IDLE"
 
+    def close(self, at: datetime, reason: str) -> None:
+        """Close the session at `at` (§2.3), recording §9.1's abandonment and resolution from
+        the state at that moment, and end the current hold (§9.4)."""
+        self.closed_at = at
+        self.close_reason = reason
+        # §9.1 / D16: abandoned = closed while waiting_since is set (so every EXPIRED close).
+        self.is_abandoned = self.waiting_since is not None
+        if not self.is_abandoned:
+            # D17: an IDLE close resolves at the last activity, AGENT/SYSTEM at the close.
+            self.resolved_at = self.last_activity if reason == "IDLE" else at
+        self.end_hold(at)
+
+    def end_hold(self, at: datetime) -> None:
+        """The current hold, if any, ends at `at` (a close, as_of)."""
+        if self.holds and self.holds[-1].end is None:
+            self.holds[-1].end = at
+
+    def allocate(self, at: datetime, agent_id: str | None) -> None:
+        """An allocation row inside the session (§5, §9.1, §9.4 / D20, D24)."""
+        self.allocations.append((at, agent_id))
+        if self.first_allocated_at is None:
+            self.first_allocated_at = at
+        previous = self.holder  # the agent of the allocation before this one, in this session
+        is_transfer = previous is not None and agent_id != previous
+        if is_transfer:
+            self.transfer_count += 1
+        self.allocation_events.append(
+            AllocationEvent(
+                at=at, agent_id=agent_id, from_agent_id=previous if is_transfer else None
+            )
+        )
+        if agent_id != previous:
+            # D24: a new holder; an allocation to the agent already holding continues the hold.
+            self.end_hold(at)
+            self.holds.append(Hold(agent_id=agent_id, start=at))
+            self.holder = agent_id
+
+
+@dataclass
+class Hold:
+    """§9.4: an agent holds a session over [start, end); end is None while still held."""
+
+    agent_id: str | None
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AllocationEvent:
+    """§9.4: an allocation inside a session; `from_agent_id` is the agent it took the session
+    from when it is a transfer (else None)."""
+
+    at: datetime
+    agent_id: str | None
+    from_agent_id: str | None
+
 
 def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) -> list[Session]:
     """Walk one conversation's rows (already sorted in walk order) and return its sessions."""
@@ -378,8 +571,7 @@ def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) ->
         if open_session is not None:
             close_at, reason = open_session.implicit_close(params)
             if step.at > close_at:
-                open_session.closed_at = close_at
-                open_session.close_reason = reason
+                open_session.close(close_at, reason)
                 open_session = None
 
         if step.message is not None:
@@ -406,6 +598,13 @@ def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) ->
                     if open_session.clock_started_at is None:
                         open_session.clock_started_at = message.created_at
             if message.is_human_reply:
+                # §9.1 / D15: a reply while the buyer waits is a response, timed from the
+                # waiting_since it clears; a reply with nobody waiting is not.
+                if open_session.waiting_since is not None:
+                    open_session.response_count += 1
+                    open_session.total_response_seconds += (
+                        message.created_at - open_session.waiting_since
+                    ).total_seconds()
                 open_session.human_reply_count += 1
                 open_session.last_activity = message.created_at
                 open_session.waiting_since = None
@@ -419,9 +618,7 @@ def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) ->
             if message.is_automated_reply:
                 open_session.last_activity = message.created_at
             if message.is_allocation:
-                open_session.allocations.append(
-                    (message.created_at, allocation_agent(message.content))
-                )
+                open_session.allocate(message.created_at, allocation_agent(message.content))
             continue
 
         action = step.action
@@ -429,8 +626,9 @@ def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) ->
         if action.action_type == "CLOSE_SESSION":
             # D4: closes the open session; with none open it does nothing.
             if open_session is not None:
-                open_session.closed_at = action.acted_at
-                open_session.close_reason = "AGENT" if action.agent_id is not None else "SYSTEM"
+                open_session.close(
+                    action.acted_at, "AGENT" if action.agent_id is not None else "SYSTEM"
+                )
                 open_session = None
         elif action.action_type in ("MARK_NO_REPLY_NEEDED", "REPORT_BUYER"):
             # D4: the open session, else the latest session opened before the action.
@@ -448,8 +646,9 @@ def walk_conversation(steps: list[WalkStep], as_of: datetime, params: Params) ->
     if open_session is not None:
         close_at, reason = open_session.implicit_close(params)
         if close_at <= as_of:
-            open_session.closed_at = close_at
-            open_session.close_reason = reason
+            open_session.close(close_at, reason)
+        else:
+            open_session.end_hold(as_of)  # §9.4: still open, the hold runs to as_of
     return sessions
 
 
@@ -486,11 +685,13 @@ def responsible_agent(session: Session, deadline: datetime | None, as_of: dateti
 
 @dataclass
 class Marts:
-    """The three marts the reference computes, as lists of dicts with the mart column names."""
+    """The marts the reference computes, as lists of dicts with the mart column names."""
 
     sessions: list[dict[str, Any]]
     agent_daily: list[dict[str, Any]]
     shop_daily: list[dict[str, Any]]
+    shop_hourly: list[dict[str, Any]] = field(default_factory=list)
+    agent_workload_daily: list[dict[str, Any]] = field(default_factory=list)
 
 
 def compute_marts(
@@ -501,8 +702,11 @@ def compute_marts(
     session_expiry_hours: int = 168,
     session_idle_close_hours: int = 24,
     conversion_window_days: int = 7,
+    service_level_thresholds: Iterable[ServiceLevelThreshold] = DEFAULT_SERVICE_LEVEL_THRESHOLDS,
 ) -> Marts:
-    """Compute fct_chat_sessions, fct_agent_daily and fct_shop_daily for `as_of`."""
+    """Compute fct_chat_sessions, fct_agent_daily, fct_shop_daily, fct_shop_hourly and
+    fct_agent_workload_daily for `as_of`. `service_level_thresholds` are the rows of the seed
+    `service_level_thresholds` as (service_level, max_first_response_seconds, tier_order)."""
     as_of_utc = to_utc(as_of)
     assert as_of_utc is not None
     params = Params(
@@ -512,18 +716,19 @@ def compute_marts(
         conversion_window_days=conversion_window_days,
     )
     shops = {str(s["shop_id"]): s for s in tables.get("shops", [])}
-    sessions = compute_sessions(tables, as_of_utc, params, shops)
+    walked = walk_sessions(tables, as_of_utc, params)
+    sessions = compute_sessions(walked, tables, as_of_utc, params, shops)
     return Marts(
         sessions=sessions,
         agent_daily=compute_agent_daily(sessions),
-        shop_daily=compute_shop_daily(sessions, shops, as_of_utc),
+        shop_daily=compute_shop_daily(sessions, shops, as_of_utc, tuple(service_level_thresholds)),
+        shop_hourly=compute_shop_hourly(sessions, shops),
+        agent_workload_daily=compute_agent_workload_daily(walked, shops, tables.get("agents", [])),
     )
 
 
-def compute_sessions(
-    tables: Tables, as_of: datetime, params: Params, shops: Mapping[str, Row]
-) -> list[dict[str, Any]]:
-    """fct_chat_sessions rows (contract.md column names)."""
+def walk_sessions(tables: Tables, as_of: datetime, params: Params) -> list[Session]:
+    """Every conversation walked (§2), its sessions in walk order, conversations by id."""
     messages = clean_messages(tables.get("messages", []), as_of)
     actions = clean_actions(tables.get("conversation_actions", []), as_of)
 
@@ -541,7 +746,17 @@ def compute_sessions(
     for conversation_id in sorted(steps_by_conversation):
         steps = sorted(steps_by_conversation[conversation_id], key=lambda s: s.walk_key)
         walked.extend(walk_conversation(steps, as_of, params))
+    return walked
 
+
+def compute_sessions(
+    walked: list[Session],
+    tables: Tables,
+    as_of: datetime,
+    params: Params,
+    shops: Mapping[str, Row],
+) -> list[dict[str, Any]]:
+    """fct_chat_sessions rows (contract.md column names)."""
     holidays = _holiday_periods(tables.get("shop_holiday_periods", []), as_of)
     rows: list[dict[str, Any]] = []
     for s in walked:
@@ -594,12 +809,35 @@ def compute_sessions(
                 "is_satisfied": None,
                 "attributed_order_count": 0,
                 "attributed_order_amount": Decimal(0),
+                **_service_columns(s),
             }
         )
 
     _attach_ratings(rows, tables.get("session_ratings", []), as_of)
     _attach_orders(rows, tables.get("orders", []), as_of, params)
     return rows
+
+
+def _service_columns(s: Session) -> dict[str, Any]:
+    """§9.1: the per-session service columns, from the state the walk recorded."""
+    return {
+        "needs_human_reply": s.clock_started_at is not None,
+        "response_count": s.response_count,
+        "total_response_seconds": s.total_response_seconds if s.response_count else None,
+        "is_abandoned": s.is_abandoned,
+        "resolved_at": s.resolved_at,
+        "resolution_seconds": _seconds(s.started_at, s.resolved_at),
+        # D18: a boolean; human_reply_count counts every human reply (D14)
+        "is_one_touch_resolved": s.resolved_at is not None and s.human_reply_count == 1,
+        "first_allocated_at": s.first_allocated_at,  # D19: inside the session, no cut-off
+        "allocation_wait_seconds": _seconds(s.started_at, s.first_allocated_at),
+        "transfer_count": s.transfer_count,
+    }
+
+
+def _seconds(start: datetime, end: datetime | None) -> float | None:
+    """end − start in seconds; None when end is None."""
+    return None if end is None else (end - start).total_seconds()
 
 
 def local_date(instant: datetime, time_zone: str) -> date:
@@ -678,12 +916,22 @@ def _attach_orders(
 
 
 # --------------------------------------------------------------------------------------------
-# Daily facts (metrics.md §7)
+# Daily facts (metrics.md §7, §9.2)
 # --------------------------------------------------------------------------------------------
 
 
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator; None when the denominator is 0 (every rate of §7 and §9)."""
+    return numerator / denominator if denominator else None
+
+
+def mean(values: list[float]) -> float | None:
+    """The arithmetic mean; None for no values."""
+    return sum(values) / len(values) if values else None
+
+
 def daily_metrics(sessions: list[dict[str, Any]]) -> dict[str, Any]:
-    """The §7 metric columns over one day's sessions (an empty list gives a quiet day)."""
+    """The §7 and §9.2 metric columns over one day's sessions (an empty list: a quiet day)."""
     kept = [s for s in sessions if not s["is_excluded"]]
     counted = [s for s in sessions if s["is_counted_in_rate"]]
 
@@ -709,16 +957,71 @@ def daily_metrics(sessions: list[dict[str, Any]]) -> dict[str, Any]:
         "responded_in_time_sessions": in_time,
         "responded_late_sessions": count(counted, response_status="RESPONDED_LATE"),
         "unresponded_sessions": count(counted, response_status="UNRESPONDED"),
-        "response_rate_24h": (auto + in_time) / len(counted) if counted else None,
-        "avg_first_response_seconds": sum(seconds) / len(seconds) if seconds else None,
+        "response_rate_24h": ratio(auto + in_time, len(counted)),
+        "avg_first_response_seconds": mean(seconds),
         "median_first_response_seconds": percentile_cont(seconds, 0.5),
         "p90_first_response_seconds": percentile_cont(seconds, 0.9),
         "rated_sessions": len(rated),
         "satisfied_sessions": satisfied,
-        "satisfaction_rate": satisfied / len(rated) if rated else None,
+        "satisfaction_rate": ratio(satisfied, len(rated)),
         "attributed_order_count": sum(s["attributed_order_count"] for s in kept),
         "attributed_order_amount": sum((s["attributed_order_amount"] for s in kept), Decimal(0)),
+        **service_metrics(kept, auto=auto, counted=len(counted)),
     }
+
+
+def service_metrics(kept: list[dict[str, Any]], *, auto: int, counted: int) -> dict[str, Any]:
+    """§9.2 over one day's non-excluded sessions (D21). `auto` and `counted` are §7's
+    auto_resolved_sessions and counted_sessions of the same day."""
+    response_count = sum(s["response_count"] for s in kept)
+    response_seconds = sum(
+        s["total_response_seconds"] for s in kept if s["total_response_seconds"] is not None
+    )
+    resolved = [s for s in kept if s["resolved_at"] is not None]
+    resolution = [float(s["resolution_seconds"]) for s in resolved]
+    abandoned = [s for s in kept if s["is_abandoned"]]
+    one_touch = [s for s in kept if s["is_one_touch_resolved"]]
+    resolved_with_reply = [s for s in resolved if s["human_reply_count"] >= 1]
+    rated = [s for s in kept if s["rating_score"] is not None]
+    converted = [s for s in kept if s["attributed_order_count"] > 0]
+    replied = [s for s in kept if s["first_human_reply_at"] is not None]
+    allocated = [s for s in kept if s["first_allocated_at"] is not None]
+    return {
+        "human_needed_sessions": sum(1 for s in kept if s["needs_human_reply"]),
+        "response_count": response_count,
+        "avg_response_seconds": ratio(response_seconds, response_count),
+        "resolved_sessions": len(resolved),
+        "avg_resolution_seconds": mean(resolution),
+        "median_resolution_seconds": percentile_cont(resolution, 0.5),
+        "abandoned_sessions": len(abandoned),
+        "abandonment_rate": ratio(len(abandoned), len(resolved) + len(abandoned)),
+        "one_touch_resolved_sessions": len(one_touch),
+        "one_touch_resolution_rate": ratio(len(one_touch), len(resolved_with_reply)),
+        "self_service_rate": ratio(auto, counted),
+        "avg_rating_score": mean([float(s["rating_score"]) for s in rated]),
+        "converted_sessions": len(converted),
+        "conversion_rate": ratio(len(converted), len(replied)),
+        "allocated_sessions": len(allocated),
+        "avg_allocation_wait_seconds": mean(
+            [float(s["allocation_wait_seconds"]) for s in allocated]
+        ),
+        "transferred_sessions": sum(1 for s in kept if s["transfer_count"] > 0),
+    }
+
+
+def service_level(
+    median_seconds: float | None, thresholds: tuple[ServiceLevelThreshold, ...]
+) -> str | None:
+    """§9.2 / D22: the tier whose (inclusive) upper bound is the smallest one >= the median;
+    the tier without a bound when the median is above every bound; None without a median."""
+    if median_seconds is None:
+        return None
+    bounded = sorted((bound, level) for level, bound, _ in thresholds if bound is not None)
+    for bound, level in bounded:
+        if median_seconds <= bound:
+            return level
+    [unbounded] = [level for level, bound, _ in thresholds if bound is None]
+    return unbounded
 
 
 def compute_agent_daily(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -734,7 +1037,10 @@ def compute_agent_daily(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def compute_shop_daily(
-    sessions: list[dict[str, Any]], shops: Mapping[str, Row], as_of: datetime
+    sessions: list[dict[str, Any]],
+    shops: Mapping[str, Row],
+    as_of: datetime,
+    thresholds: tuple[ServiceLevelThreshold, ...] = DEFAULT_SERVICE_LEVEL_THRESHOLDS,
 ) -> list[dict[str, Any]]:
     """fct_shop_daily: every local date from the shop's first session to as_of's local date."""
     by_shop_day: dict[str, dict[date, list[dict[str, Any]]]] = defaultdict(
@@ -753,21 +1059,176 @@ def compute_shop_daily(
             per_day[day] = daily_metrics(days.get(day, []))
             day += timedelta(days=1)
         for day, metrics in per_day.items():
-            window = [per_day.get(day - timedelta(days=k)) for k in range(7)]
+            window_days = [day - timedelta(days=k) for k in range(7)]
+            window = [per_day.get(d) for d in window_days]
             numerator = sum(
                 m["auto_resolved_sessions"] + m["responded_in_time_sessions"]
                 for m in window
                 if m is not None
             )
             denominator = sum(m["counted_sessions"] for m in window if m is not None)
+            # §9.2 / D22: the median over the window's sessions pooled (not of daily medians).
+            window_seconds = [
+                float(s["first_response_seconds"])
+                for d in window_days
+                for s in days.get(d, [])
+                if not s["is_excluded"] and s["first_response_seconds"] is not None
+            ]
             out.append(
                 {
                     "shop_id": shop_id,
                     "session_date": day,
                     **metrics,
-                    "rolling_7d_response_rate_24h": (
-                        numerator / denominator if denominator else None
+                    "rolling_7d_response_rate_24h": ratio(numerator, denominator),
+                    "frt_service_level_7d": service_level(
+                        percentile_cont(window_seconds, 0.5), thresholds
                     ),
+                }
+            )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# fct_shop_hourly (metrics.md §9.3)
+# --------------------------------------------------------------------------------------------
+
+
+def local_hour(instant: datetime, time_zone: str) -> int:
+    """The local wall-clock hour (0–23) of a naive-UTC instant in an IANA time zone."""
+    return instant.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone)).hour
+
+
+def compute_shop_hourly(
+    sessions: list[dict[str, Any]], shops: Mapping[str, Row]
+) -> list[dict[str, Any]]:
+    """fct_shop_hourly: (shop_id, session_date, session_hour), only hours that have sessions.
+    D23: the two passes of a repeated fall-back hour share one (date, hour), so one row."""
+    groups: dict[tuple[str, date, int], list[dict[str, Any]]] = defaultdict(list)
+    for s in sessions:
+        hour = local_hour(s["started_at"], str(shops[s["shop_id"]]["timezone"]))
+        groups[(s["shop_id"], s["session_date"], hour)].append(s)
+    out = []
+    for (shop_id, day, hour), rows in sorted(groups.items()):
+        kept = [s for s in rows if not s["is_excluded"]]
+        counted = [s for s in rows if s["is_counted_in_rate"]]
+        within = sum(
+            1 for s in counted if s["response_status"] in ("AUTO_RESOLVED", "RESPONDED_IN_TIME")
+        )
+        seconds = [
+            float(s["first_response_seconds"])
+            for s in kept
+            if s["first_response_seconds"] is not None
+        ]
+        out.append(
+            {
+                "shop_id": shop_id,
+                "session_date": day,
+                "session_hour": hour,
+                "sessions": len(rows),
+                "excluded_sessions": len(rows) - len(kept),
+                "counted_sessions": len(counted),
+                "responded_within_window_sessions": within,
+                "response_rate_24h": ratio(within, len(counted)),
+                "median_first_response_seconds": percentile_cont(seconds, 0.5),
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# fct_agent_workload_daily (metrics.md §9.4), by brute force
+# --------------------------------------------------------------------------------------------
+
+
+def local_day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
+    """The naive-UTC instants [start, end) of a local date: local midnight to the next local
+    midnight (23 or 25 hours on a daylight-saving day)."""
+    zone = ZoneInfo(time_zone)
+
+    def midnight(d: date) -> datetime:
+        local = datetime(d.year, d.month, d.day, tzinfo=zone)
+        return local.astimezone(UTC).replace(tzinfo=None)
+
+    return midnight(day), midnight(day + timedelta(days=1))
+
+
+def agent_capacities(rows: Iterable[Row]) -> dict[tuple[str, str], int | None]:
+    """D26: max_concurrent_sessions per (shop_id, agent_id) of the agents table."""
+    capacities: dict[tuple[str, str], int | None] = {}
+    for row in rows:
+        value = to_text(row.get("max_concurrent_sessions"))
+        capacities[(str(row["shop_id"]), str(row["agent_id"]))] = (
+            None if value is None else int(value)
+        )
+    return capacities
+
+
+def compute_agent_workload_daily(
+    walked: list[Session], shops: Mapping[str, Row], agents: Iterable[Row]
+) -> list[dict[str, Any]]:
+    """fct_agent_workload_daily: one row per (shop_id, agent_id, workload_date).
+
+    Every hold of every session (excluded ones too) is a half-open UTC interval [start, end)
+    (D24). A date is in the mart when the agent receives an allocation, loses one (a transfer
+    out), or holds a session at some instant of it (D25). The peak of a date is found by brute
+    force: the number of holds covering each candidate instant of the date — its first instant
+    and every hold start inside it (a step function that only rises at a hold start takes its
+    maximum over [day start, day end) at one of those)."""
+    capacities = agent_capacities(agents)
+    holds: dict[tuple[str, str], list[tuple[datetime, datetime]]] = defaultdict(list)
+    received: dict[tuple[str, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    transfers_in: dict[tuple[str, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    transfers_out: dict[tuple[str, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for session in walked:
+        shop_id = session.shop_id
+        zone = str(shops[shop_id]["timezone"])
+        for event in session.allocation_events:
+            if event.agent_id is None:
+                continue
+            day = local_date(event.at, zone)  # D27: the local date of the allocation row
+            received[(shop_id, event.agent_id)][day] += 1
+            if event.from_agent_id is not None:
+                transfers_in[(shop_id, event.agent_id)][day] += 1
+                transfers_out[(shop_id, event.from_agent_id)][day] += 1
+        for hold in session.holds:
+            assert hold.end is not None, "every hold ends at a transfer, the close or as_of"
+            if hold.agent_id is not None:
+                holds[(shop_id, hold.agent_id)].append((hold.start, hold.end))
+
+    out = []
+    for key in sorted(set(holds) | set(received) | set(transfers_out)):
+        shop_id, agent_id = key
+        zone = str(shops[shop_id]["timezone"])
+        agent_holds = holds.get(key, [])
+        candidate_days = set(received[key]) | set(transfers_out[key])
+        for start, end in agent_holds:
+            # every local date from the hold's start to its end (the end date is tested below)
+            day = local_date(start, zone)
+            while day <= local_date(end, zone):
+                candidate_days.add(day)
+                day += timedelta(days=1)
+        for day in sorted(candidate_days):
+            day_start, day_end = local_day_bounds(day, zone)
+            # a hold [start, end) meets the date when it covers an instant of [day_start, day_end)
+            held = any(
+                start < end and start < day_end and end > day_start for start, end in agent_holds
+            )
+            if not (held or received[key].get(day) or transfers_out[key].get(day)):
+                continue
+            instants = [day_start] + [s for s, _ in agent_holds if day_start <= s < day_end]
+            peak = max(sum(1 for s, e in agent_holds if s <= t < e) for t in instants)
+            capacity = capacities.get(key)
+            out.append(
+                {
+                    "shop_id": shop_id,
+                    "agent_id": agent_id,
+                    "workload_date": day,
+                    "allocations_received": received[key].get(day, 0),
+                    "transfers_in": transfers_in[key].get(day, 0),
+                    "transfers_out": transfers_out[key].get(day, 0),
+                    "peak_concurrent_sessions": peak,
+                    "max_concurrent_sessions": capacity,
+                    "peak_saturation": ratio(peak, capacity) if capacity else None,
                 }
             )
     return out

@@ -1,11 +1,17 @@
 """Property tests: the dbt warehouse agrees with the pure-Python reference model.
 
 Hypothesis builds random but adversarial landing folders (spec/contract.md): shops in several
-time zones (one with daylight saving), conversations whose rows sit on a coarse 30-minute grid
-with same-instant ties and rows exactly 24 h / 168 h after an earlier row, every kind of message
-row, versioned actions and holiday periods (some versions only known after `as_of`), ratings,
-orders, redelivered messages, and an `as_of` that is sometimes inside the data. Each example is
-built once with dbt and the three marts are compared with tests/reference_model.py.
+time zones (two with daylight saving, Los Angeles and London, and the +05:30 and +05:45 zones),
+conversations whose rows sit on a coarse 30-minute grid (some shifted by 15 minutes, so that
+Kathmandu's local midnight is on it too) with same-instant ties and rows exactly 24 h / 168 h
+after an earlier row, every kind of message row, allocations and transfers between a few agents
+of each conversation (back to the first agent, to the agent already holding, outside any
+session), close actions (often at a buyer message's instant, so the buyer waits), an `agents`
+table whose capacities are sometimes null or 0 and whose agents are sometimes listed under
+another shop, versioned actions and holiday periods (some versions only known after `as_of`),
+ratings, orders, redelivered messages, and an `as_of` that is sometimes inside the data or on a
+shop's local midnight. Each example is built once with dbt and the five marts (metrics.md §1–§9)
+are compared with tests/reference_model.py.
 
 Profiles (tests/conftest.py, env HYPOTHESIS_PROFILE): `ci` 6 examples, `dev` 25, `thorough` 200.
 """
@@ -32,9 +38,12 @@ from chat_warehouse.dbt_invoke import DbtFailed, build_warehouse
 from tests.landing import CONTRACT_COLUMNS, write_landing
 from tests.reference_model import (
     AGENT_DAILY_COLUMNS,
+    AGENT_WORKLOAD_DAILY_COLUMNS,
     SESSION_COLUMNS,
     SHOP_DAILY_COLUMNS,
+    SHOP_HOURLY_COLUMNS,
     Marts,
+    allocation_agent,
     compute_marts,
     to_utc,
 )
@@ -44,12 +53,36 @@ SHOP_ZONES = {
     "S_UTC": "UTC",
     "S_JKT": "Asia/Jakarta",
     "S_KOL": "Asia/Kolkata",
+    "S_KTM": "Asia/Kathmandu",  # +05:45
     "S_LA": "America/Los_Angeles",
+    "S_LON": "Europe/London",
 }
-# Starting days: around Los Angeles' DST start (9 Mar 2025) and end (2 Nov 2025), and a plain week.
-BASE_DAYS = (datetime(2025, 3, 7), datetime(2025, 10, 31), datetime(2025, 1, 6))
+# Starting days: around Los Angeles' DST start (9 Mar 2025) and end (2 Nov 2025), around
+# London's (30 Mar and 26 Oct 2025), and a plain week.
+BASE_DAYS = (
+    datetime(2025, 3, 7),
+    datetime(2025, 10, 31),
+    datetime(2025, 3, 28),
+    datetime(2025, 10, 24),
+    datetime(2025, 1, 6),
+)
+# The daylight-saving changes of the starting days' weeks (UTC), per shop.
+DST_CHANGES = {
+    "S_LA": (datetime(2025, 3, 9, 10), datetime(2025, 11, 2, 9)),
+    "S_LON": (datetime(2025, 3, 30, 1), datetime(2025, 10, 26, 1)),
+}
+# Seconds from a buyer message to a quick reply: on and next to the bounds of the first-response
+# tiers (§9.2), so that every tier occurs.
+QUICK_REPLY_SECONDS = (0, 30, 60, 61, 300, 301, 600, 601, 3600)
+# Agents that answer in every shop; each is listed in the `agents` table under one shop at most.
 AGENTS = ("a1", "a2", "a3")
 BUYERS = ("b1", "b2", "b3")
+
+
+def shop_agents(shop_id: str) -> tuple[str, ...]:
+    """The agents of one shop (listed in `agents` under that shop, unless left out)."""
+    return tuple(f"{shop_id.lower()}_a{n}" for n in (1, 2, 3))
+
 
 # (sender_role, message_type), repeated for weight. Flags overlap on purpose (metrics.md §1).
 ROW_KINDS: tuple[tuple[str, str], ...] = (
@@ -69,7 +102,7 @@ ROW_KINDS: tuple[tuple[str, str], ...] = (
     *[("SHOP", "TEXT")] * 2,
     ("CUSTOMER_SERVICE", "NOTIFICATION"),
     ("SHOP", "BUYER_ENTER_FROM_TRANSFER"),
-    *[("SYSTEM", "ALLOCATED_SERVICE")] * 3,
+    *[("SYSTEM", "ALLOCATED_SERVICE")] * 6,
     ("CUSTOMER_SERVICE", "ALLOCATED_SERVICE"),
     ("ROBOT", "ALLOCATED_SERVICE"),
     ("SYSTEM", "NOTIFICATION"),
@@ -147,10 +180,17 @@ def _row_time(draw: st.DrawFn, previous: list[datetime], start: datetime) -> dat
 
 
 def _message(
-    draw: st.DrawFn, ids: _Ids, conversation_id: str, shop_id: str, buyer_id: str, at: datetime
+    draw: st.DrawFn,
+    ids: _Ids,
+    conversation_id: str,
+    shop_id: str,
+    buyer_id: str,
+    at: datetime,
+    pool: Sequence[str],
 ) -> dict[str, Any]:
+    """One message row; agents come from the conversation's `pool` (allocations always)."""
     role, message_type = _pick(draw, ROW_KINDS)
-    agent = _pick(draw, AGENTS)
+    agent = _pick(draw, (*pool, *AGENTS))
     sender = {
         "BUYER": buyer_id,
         "CUSTOMER_SERVICE": agent,
@@ -160,7 +200,8 @@ def _message(
         "SYSTEM": None,
     }[role]
     if message_type == "ALLOCATED_SERVICE":
-        content: str | None = json.dumps({"agent_id": _pick(draw, AGENTS)})
+        # few agents per conversation: re-allocations to the holder and transfers back are common
+        content: str | None = json.dumps({"agent_id": _pick(draw, pool)})
     else:
         content = _pick(draw, (None, None, '{"text": "hi, \\"you\\"\\nthere"}'))
     if role in ("CUSTOMER_SERVICE", "SHOP"):
@@ -331,10 +372,57 @@ def _orders(draw: st.DrawFn, ids: _Ids, messages: list[dict[str, Any]]) -> list[
     return rows
 
 
+def _agent_pool(draw: st.DrawFn, shop_id: str) -> list[str]:
+    """The 1–3 agents a conversation is allocated to: mostly the shop's own, now and then an
+    agent who also answers elsewhere."""
+    return draw(
+        st.lists(
+            st.sampled_from((*shop_agents(shop_id), "a1", "a2")),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+
+
+def _agents(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """The `agents` table: most shop agents listed under their shop, the shared agents under one
+    shop at most; capacities null, 0 or small (so peaks reach and pass them)."""
+    rows: list[dict[str, Any]] = []
+    listed = [(shop_id, agent_id) for shop_id in SHOP_ZONES for agent_id in shop_agents(shop_id)]
+    listed += [(_pick(draw, list(SHOP_ZONES)), agent_id) for agent_id in AGENTS]
+    for shop_id, agent_id in listed:
+        if draw(st.integers(0, 4)) == 0:
+            continue  # not listed: capacity unknown
+        rows.append(
+            {
+                "agent_id": agent_id,
+                "shop_id": shop_id,
+                "nickname": agent_id.upper(),
+                "role": _pick(draw, ("OWNER", "ADMIN", "AGENT", "AGENT")),
+                "max_concurrent_sessions": _pick(draw, (None, 0, 1, 1, 2, 3)),
+            }
+        )
+    return rows
+
+
+def _local_midnights(messages: list[dict[str, Any]]) -> list[datetime]:
+    """The UTC instants of the local midnights after each row's local date, in its shop's zone."""
+    out = []
+    for m in messages:
+        zone = ZoneInfo(SHOP_ZONES[m["shop_id"]])
+        local = m["created_at"].replace(tzinfo=UTC).astimezone(zone)
+        next_day = local.date() + timedelta(days=1)
+        midnight = datetime(next_day.year, next_day.month, next_day.day, tzinfo=zone)
+        out.append(midnight.astimezone(UTC).replace(tzinfo=None))
+    return out
+
+
 def _as_of(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]]) -> datetime:
     """After all the data, or inside it, often exactly on an instant where a rule turns:
     a deadline (buyer row + 24 h), an idle close (a conversation's last row + 24 h), an expiry
-    (buyer row + 168 h), a version's `updated_at` (also one stamped before its act, D5), a row."""
+    (buyer row + 168 h), a version's `updated_at` (also one stamped before its act, D5), a row,
+    a shop's local midnight (where open holds end, §9.4)."""
     messages = tables["messages"]
     stamps = [m["created_at"] for m in messages]
     for table, columns in (
@@ -369,6 +457,7 @@ def _as_of(draw: st.DrawFn, tables: dict[str, list[dict[str, Any]]]) -> datetime
             (0,),
         ),
         "near a row": (stamps, (0, 1, -1, 48)),
+        "local midnight": (_local_midnights(messages), (0, 0, 48)),
     }
     anchors, offsets = kinds[_pick(draw, ["after all data", *kinds])]
     return _pick(draw, anchors or stamps) + HALF_HOUR * _pick(draw, offsets)
@@ -395,13 +484,38 @@ def examples(draw: st.DrawFn) -> Example:
         conversation_id = f"c{k}"
         shop_id = _pick(draw, list(SHOP_ZONES))
         buyer_id = _pick(draw, BUYERS)
-        start = base + HALF_HOUR * draw(st.integers(0, 96))
+        pool = _agent_pool(draw, shop_id)
+        # a quarter-hour shift now and then puts Kathmandu's local midnight on the grid
+        start = (
+            base
+            + HALF_HOUR * draw(st.integers(0, 96))
+            + timedelta(minutes=15) * _pick(draw, (0, 0, 0, 1))
+        )
+        changes = [c for c in DST_CHANGES.get(shop_id, ()) if base <= c <= base + timedelta(days=3)]
+        if changes and draw(st.booleans()):
+            # in the hour before or after a daylight-saving change: on a fall-back day the two
+            # passes of the repeated local hour, on a spring-forward day both sides of the gap
+            start = _pick(draw, changes) + HALF_HOUR * draw(st.integers(-2, 1))
         times: list[datetime] = []
         for _ in range(draw(st.integers(1, 25))):
             at = _row_time(draw, times, start)
             times.append(at)
-            row = _message(draw, ids, conversation_id, shop_id, buyer_id, at)
+            row = _message(draw, ids, conversation_id, shop_id, buyer_id, at, pool)
             messages.append(row)
+            if row["sender_role"] == "BUYER" and draw(st.integers(0, 4)) == 0:
+                # a quick human reply, seconds later
+                at += timedelta(seconds=_pick(draw, QUICK_REPLY_SECONDS))
+                times.append(at)
+                messages.append(
+                    {
+                        **_message(draw, ids, conversation_id, shop_id, buyer_id, at, pool),
+                        "sender_role": "CUSTOMER_SERVICE",
+                        "sender_id": _pick(draw, pool),
+                        "message_type": "TEXT",
+                        "content": None,
+                        "is_visible": True,
+                    }
+                )
             if draw(st.integers(0, 14)) == 0:  # a redelivery of the same message_id
                 shift = HALF_HOUR * _pick(draw, (0, 1, 4, -1))
                 messages.append({**row, "created_at": at + shift})
@@ -414,6 +528,7 @@ def examples(draw: st.DrawFn) -> Example:
         "shop_holiday_periods": _holidays(draw, ids, messages),
         "session_ratings": ratings,
         "orders": _orders(draw, ids, messages),
+        "agents": _agents(draw),
     }
     as_of = _as_of(draw, tables)
 
@@ -450,6 +565,64 @@ def same_value(warehouse: Any, reference: Any) -> bool:
     return warehouse == reference
 
 
+@dataclass(frozen=True)
+class MartSpec:
+    """One mart the warehouse publishes and the reference computes."""
+
+    attribute: str  # the field of `Marts`
+    name: str  # the table in schema `marts`
+    key: tuple[str, ...]  # its grain
+    columns: tuple[str, ...]  # every column compared
+
+
+MARTS = (
+    MartSpec("sessions", "fct_chat_sessions", ("session_id",), SESSION_COLUMNS),
+    MartSpec(
+        "agent_daily",
+        "fct_agent_daily",
+        ("shop_id", "agent_id", "session_date"),
+        AGENT_DAILY_COLUMNS,
+    ),
+    MartSpec("shop_daily", "fct_shop_daily", ("shop_id", "session_date"), SHOP_DAILY_COLUMNS),
+    MartSpec(
+        "shop_hourly",
+        "fct_shop_hourly",
+        ("shop_id", "session_date", "session_hour"),
+        SHOP_HOURLY_COLUMNS,
+    ),
+    MartSpec(
+        "agent_workload_daily",
+        "fct_agent_workload_daily",
+        ("shop_id", "agent_id", "workload_date"),
+        AGENT_WORKLOAD_DAILY_COLUMNS,
+    ),
+)
+
+
+@dataclass
+class WarehouseMarts:
+    """The marts read from a built warehouse, and the columns each has (None: no such mart)."""
+
+    marts: Marts
+    columns: dict[str, tuple[str, ...] | None]
+
+    def schema_problems(self) -> list[str]:
+        """One line per mart that is missing or lacks columns the reference computes."""
+        lines = []
+        for spec in MARTS:
+            present = self.columns.get(spec.name)
+            if present is None:
+                lines.append(
+                    f"marts.{spec.name}: mart missing from the warehouse "
+                    f"(expected columns: {', '.join(spec.columns)})"
+                )
+                continue
+            missing = [c for c in spec.columns if c not in present]
+            if missing:
+                lines.append(f"marts.{spec.name}: missing column(s) {', '.join(missing)}")
+        return lines
+
+
 def diff_rows(
     name: str,
     warehouse: list[dict[str, Any]],
@@ -457,13 +630,16 @@ def diff_rows(
     key: Sequence[str],
     columns: Sequence[str],
 ) -> tuple[list[str], set[tuple[Any, ...]]]:
-    """Readable differences between two row sets keyed by `key`, and the keys involved."""
+    """Readable differences between two row sets keyed by `key`, and the keys involved. Only
+    the `columns` the warehouse rows have are compared (a missing column is reported by
+    `WarehouseMarts.schema_problems`)."""
     lines: list[str] = []
     bad_keys: set[tuple[Any, ...]] = set()
     if warehouse:
-        missing = [c for c in columns if c not in warehouse[0]]
-        if missing:
-            return [f"{name}: missing column(s) {missing}"], bad_keys
+        missing_key = [c for c in key if c not in warehouse[0]]
+        if missing_key:
+            return [f"{name}: cannot compare rows, missing key column(s) {missing_key}"], bad_keys
+        columns = [c for c in columns if c in warehouse[0]]
     wh = {tuple(r[k] for k in key): r for r in warehouse}
     ref = {tuple(r[k] for k in key): r for r in reference}
     if len(wh) != len(warehouse):
@@ -523,38 +699,48 @@ def describe_conversation(example: Example, conversation_id: str) -> str:
     return "\n".join(out)
 
 
-def compare(example: Example, warehouse: Marts, reference: Marts) -> str | None:
-    """A readable diff when the warehouse's marts differ from the reference, else None."""
-    lines: list[str] = []
-    session_lines, bad_sessions = diff_rows(
-        "fct_chat_sessions",
-        warehouse.sessions,
-        reference.sessions,
-        ("session_id",),
-        SESSION_COLUMNS,
+def _conversations_allocating(example: Example, shop_id: str, agent_id: str) -> list[str]:
+    """The conversations of a shop with an allocation row to the agent."""
+    return sorted(
+        {
+            m["conversation_id"]
+            for m in example.tables["messages"]
+            if m["shop_id"] == shop_id
+            and m["message_type"] == "ALLOCATED_SERVICE"
+            and allocation_agent(m["content"]) == agent_id
+        }
     )
-    lines += session_lines
-    agent_lines, _ = diff_rows(
-        "fct_agent_daily",
-        warehouse.agent_daily,
-        reference.agent_daily,
-        ("shop_id", "agent_id", "session_date"),
-        AGENT_DAILY_COLUMNS,
-    )
-    lines += agent_lines
-    shop_lines, _ = diff_rows(
-        "fct_shop_daily",
-        warehouse.shop_daily,
-        reference.shop_daily,
-        ("shop_id", "session_date"),
-        SHOP_DAILY_COLUMNS,
-    )
-    lines += shop_lines
+
+
+def compare(example: Example, warehouse: WarehouseMarts, reference: Marts) -> str | None:
+    """A readable diff when the warehouse's marts differ from the reference, else None: first
+    the marts and columns it lacks, then every difference in the columns it has."""
+    lines = warehouse.schema_problems()
+    bad_keys: dict[str, set[tuple[Any, ...]]] = {}
+    for spec in MARTS:
+        if warehouse.columns.get(spec.name) is None:
+            continue
+        mart_lines, bad_keys[spec.name] = diff_rows(
+            spec.name,
+            getattr(warehouse.marts, spec.attribute),
+            getattr(reference, spec.attribute),
+            spec.key,
+            spec.columns,
+        )
+        lines += mart_lines
     if not lines:
         return None
     conversation_of = {s["session_id"]: s["conversation_id"] for s in reference.sessions}
-    conversation_of.update({s["session_id"]: s["conversation_id"] for s in warehouse.sessions})
+    conversation_of.update(
+        {s["session_id"]: s["conversation_id"] for s in warehouse.marts.sessions}
+    )
+    bad_sessions = bad_keys.get("fct_chat_sessions", set())
     conversations = sorted({conversation_of[k[0]] for k in bad_sessions if k[0] in conversation_of})
+    for shop_id, agent_id, _ in sorted(bad_keys.get("fct_agent_workload_daily", set()), key=repr):
+        conversations += _conversations_allocating(example, shop_id, agent_id)
+        agents = [a for a in example.tables.get("agents", []) if a["agent_id"] == agent_id]
+        lines.append(f"agents rows of {agent_id}: {agents or 'none'}")
+    conversations = list(dict.fromkeys(conversations))
     shown = lines[:40] + ([f"... and {len(lines) - 40} more"] if len(lines) > 40 else [])
     context = [describe_conversation(example, c) for c in conversations[:3]]
     return "warehouse differs from the reference model:\n" + "\n".join(shown + context)
@@ -565,23 +751,31 @@ def compare(example: Example, warehouse: Marts, reference: Marts) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def read_marts(warehouse_path: Path) -> Marts:
-    """The three marts as lists of dicts."""
+def read_marts(warehouse_path: Path) -> WarehouseMarts:
+    """Every mart of MARTS the warehouse has, as lists of dicts, and each mart's columns."""
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        present: dict[str, list[str]] = {}
+        for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' order by table_name, ordinal_position"
+        ).fetchall():
+            present.setdefault(table, []).append(column)
 
         def rows(table: str) -> list[dict[str, Any]]:
+            if table not in present:
+                return []
             cursor = con.execute(f"select * from marts.{table}")
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
-        return Marts(
-            sessions=rows("fct_chat_sessions"),
-            agent_daily=rows("fct_agent_daily"),
-            shop_daily=rows("fct_shop_daily"),
-        )
+        marts = Marts(**{spec.attribute: rows(spec.name) for spec in MARTS})
+    columns = {
+        spec.name: tuple(present[spec.name]) if spec.name in present else None for spec in MARTS
+    }
+    return WarehouseMarts(marts=marts, columns=columns)
 
 
-def build_and_read(example: Example, work: Path) -> Marts:
+def build_and_read(example: Example, work: Path) -> WarehouseMarts:
     """Write the landing folder, build the warehouse for `as_of` and read its marts."""
     raw_dir = write_landing(work / "raw", example.tables, optional_empty=True)
     warehouse_path = work / "warehouse.duckdb"
@@ -635,23 +829,51 @@ def smoke_example() -> Example:
                 "created_at": t0 + HALF_HOUR,
                 "is_visible": True,
             },
+            {
+                "message_id": "m3",
+                "conversation_id": "c1",
+                "shop_id": "S_UTC",
+                "sender_role": "SYSTEM",
+                "sender_id": None,
+                "message_type": "ALLOCATED_SERVICE",
+                "content": '{"agent_id": "a1"}',
+                "created_at": t0 + timedelta(minutes=10),
+                "is_visible": None,
+            },
         ],
         "shop_holiday_periods": [],
+        "agents": [
+            {
+                "agent_id": "a1",
+                "shop_id": "S_UTC",
+                "nickname": "A1",
+                "role": "AGENT",
+                "max_concurrent_sessions": 2,
+            }
+        ],
     }
     return Example(tables=tables, as_of=t0 + timedelta(days=2))
 
 
 @pytest.fixture(scope="session")
 def warehouse_builds() -> None:
-    """Build the smoke example once: a broken build fails here, fast, instead of making
-    Hypothesis shrink a failure that every example shares."""
+    """Build the smoke example once: a broken build, or a warehouse without a mart or column
+    the reference computes, fails here, fast, instead of making Hypothesis shrink a failure
+    that every example shares."""
     with tempfile.TemporaryDirectory(prefix="prop-smoke-") as tmp:
         try:
-            build_and_read(smoke_example(), Path(tmp))
+            warehouse = build_and_read(smoke_example(), Path(tmp))
         except DbtFailed as exc:
-            pytest.fail(f"the warehouse does not build on a two-message landing:\n{exc}")
+            pytest.fail(f"the warehouse does not build on a three-message landing:\n{exc}")
         except duckdb.Error as exc:
             pytest.fail(f"the warehouse built but its marts cannot be read: {exc}")
+    problems = warehouse.schema_problems()
+    if problems:
+        pytest.fail(
+            "the warehouse lacks marts or columns that the reference model computes "
+            "(spec/metrics.md §9, spec/contract.md), so it cannot be compared:\n  "
+            + "\n  ".join(problems)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -665,6 +887,24 @@ def _record_events(reference: Marts) -> None:
         event(f"status {s['response_status']}")
         event(f"close {s['close_reason']}")
         event(f"exclusion {s['exclusion_reason']}")
+        zone = ZoneInfo(SHOP_ZONES.get(s["shop_id"], "UTC"))
+        if s["started_at"].replace(tzinfo=UTC).astimezone(zone).fold:
+            event("session started in the second pass of a fall-back hour")
+        if s["is_abandoned"]:
+            event(f"abandoned ({s['close_reason']})")
+        if s["response_count"] > 1:
+            event("several responses in a session")
+        if s["transfer_count"]:
+            event(f"transfers in a session: {min(s['transfer_count'], 3)}")
+    for w in reference.agent_workload_daily:
+        event(f"workload peak {min(w['peak_concurrent_sessions'], 3)}")
+        event(f"workload capacity {w['max_concurrent_sessions']}")
+        if w["allocations_received"] == 0 and w["transfers_out"] == 0:
+            event("workload date reached only by a hold")
+        if w["peak_saturation"] is not None and w["peak_saturation"] > 1:
+            event("workload over capacity")
+    for d in reference.shop_daily:
+        event(f"frt tier {d['frt_service_level_7d']}")
 
 
 @pytest.mark.slow
@@ -718,3 +958,45 @@ def test_reference_invariants(example: Example) -> None:
         )
     assigned = [s for s in reference.sessions if s["responsible_agent_id"] is not None]
     assert _total(reference.agent_daily, "sessions") == len(assigned)
+    _check_service_invariants(reference)
+
+
+def _check_service_invariants(reference: Marts) -> None:
+    """§9: per-session columns against §2–§3, and the new marts against the sessions."""
+    for s in reference.sessions:
+        assert s["needs_human_reply"] == (s["response_status"] != "AUTO_RESOLVED")
+        # the first reply after the clock start always finds the buyer waiting (D15)
+        assert (s["response_count"] > 0) == (s["first_response_seconds"] is not None)
+        assert s["response_count"] <= s["human_reply_count"]
+        if s["response_count"]:
+            assert s["total_response_seconds"] >= s["first_response_seconds"]
+        if s["close_reason"] == "EXPIRED":
+            assert s["is_abandoned"]
+        if s["close_reason"] == "IDLE" or s["closed_at"] is None:
+            assert not s["is_abandoned"]
+        assert (s["resolved_at"] is not None) == (
+            s["closed_at"] is not None and not s["is_abandoned"]
+        )
+        if s["resolved_at"] is not None:
+            assert s["started_at"] <= s["resolved_at"] <= s["closed_at"]
+        if s["transfer_count"]:
+            assert s["first_allocated_at"] is not None
+    transfers = sum(s["transfer_count"] for s in reference.sessions)
+    assert _total(reference.agent_workload_daily, "transfers_in") == transfers
+    assert _total(reference.agent_workload_daily, "transfers_out") == transfers
+    for w in reference.agent_workload_daily:
+        assert w["transfers_in"] <= w["allocations_received"]
+        assert w["peak_concurrent_sessions"] >= 0
+    hourly: dict[tuple[str, date], list[int]] = {}
+    for row in reference.shop_hourly:
+        assert row["sessions"] > 0
+        totals = hourly.setdefault((row["shop_id"], row["session_date"]), [0, 0, 0])
+        totals[0] += row["sessions"]
+        totals[1] += row["excluded_sessions"]
+        totals[2] += row["counted_sessions"]
+    for day in reference.shop_daily:
+        expected = [day["sessions"], day["excluded_sessions"], day["counted_sessions"]]
+        assert hourly.get((day["shop_id"], day["session_date"]), [0, 0, 0]) == expected
+        kept = day["sessions"] - day["excluded_sessions"]
+        assert day["resolved_sessions"] + day["abandoned_sessions"] <= kept
+        assert day["one_touch_resolved_sessions"] <= day["resolved_sessions"]

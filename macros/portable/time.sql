@@ -77,3 +77,72 @@
 {% macro duckdb__known_time_zones_relation() -%}
   (select name as time_zone_name from pg_timezone_names())
 {%- endmacro %}
+
+
+{#- A UTC TIMESTAMP as text `YYYY-MM-DD HH:MM:SS UTC` (for sentences such as the verdict
+    explanation); null stays null. -#}
+{% macro format_utc_timestamp(ts) -%}
+  {{ return(adapter.dispatch('format_utc_timestamp', 'chat_warehouse')(ts)) }}
+{%- endmacro %}
+
+{% macro default__format_utc_timestamp(ts) -%}
+  (cast({{ ts }} as {{ dbt.type_string() }}) || ' UTC')
+{%- endmacro %}
+
+{% macro duckdb__format_utc_timestamp(ts) -%}
+  (strftime({{ ts }}, '%Y-%m-%d %H:%M:%S') || ' UTC')
+{%- endmacro %}
+
+
+{#- A number of seconds as text `<h>h <mm>m <ss>s` (e.g. 3725 -> `1h 02m 05s`); null stays null. -#}
+{% macro format_duration(seconds) -%}
+  (
+    cast(cast(floor({{ seconds }} / 3600) as bigint) as {{ dbt.type_string() }}) || 'h '
+    || lpad(cast(cast(floor(({{ seconds }} % 3600) / 60) as bigint) as {{ dbt.type_string() }}), 2, '0')
+    || 'm '
+    || lpad(cast(cast(floor({{ seconds }} % 60) as bigint) as {{ dbt.type_string() }}), 2, '0') || 's'
+  )
+{%- endmacro %}
+
+
+{#- A DATE plus a whole number of days (negative: earlier). -#}
+{% macro add_days(date_expr, days) -%}
+  {{ return(adapter.dispatch('add_days', 'chat_warehouse')(date_expr, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days(date_expr, days) -%}
+  cast({{ dbt.dateadd('day', days, date_expr) }} as date)
+{%- endmacro %}
+
+{% macro duckdb__add_days(date_expr, days) -%}
+  cast({{ date_expr }} + to_days(cast({{ days }} as integer)) as date)
+{%- endmacro %}
+
+
+{#- The local hour (0-23) of a UTC TIMESTAMP in an IANA time zone (daylight saving honoured). -#}
+{% macro local_hour(ts, tz) -%}
+  {{ return(adapter.dispatch('local_hour', 'chat_warehouse')(ts, tz)) }}
+{%- endmacro %}
+
+{% macro default__local_hour(ts, tz) -%}
+  extract(hour from convert_timezone('UTC', {{ tz }}, {{ ts }}))
+{%- endmacro %}
+
+{% macro duckdb__local_hour(ts, tz) -%}
+  cast(hour(timezone({{ tz }}, timezone('UTC', {{ ts }}))) as integer)
+{%- endmacro %}
+
+
+{#- The UTC instant (TIMESTAMP) at which a local DATE begins in an IANA time zone: local
+    midnight, daylight saving honoured. -#}
+{% macro local_midnight_utc(date_expr, tz) -%}
+  {{ return(adapter.dispatch('local_midnight_utc', 'chat_warehouse')(date_expr, tz)) }}
+{%- endmacro %}
+
+{% macro default__local_midnight_utc(date_expr, tz) -%}
+  convert_timezone({{ tz }}, 'UTC', cast({{ date_expr }} as timestamp))
+{%- endmacro %}
+
+{% macro duckdb__local_midnight_utc(date_expr, tz) -%}
+  cast(timezone('UTC', timezone({{ tz }}, cast({{ date_expr }} as timestamp))) as timestamp)
+{%- endmacro %}

@@ -397,6 +397,7 @@ final as (
         events.action_type,
         events.action_agent_id,
         events.report_status,
+        sessionized.waiting_since_before,
         sessionized.waiting_since_after,
         sessionized.last_activity_at,
         sessionized.is_session_opener,
@@ -409,6 +410,13 @@ final as (
         sessionized.is_close_marker,
         sessionized.marker_closed_at,
         sessionized.marker_close_reason,
+        -- metrics.md §9.1 abandoned: the close came while the buyer waited (an expiry always
+        -- does; a close action does when waiting_since was set before it)
+        case
+            when sessionized.implicit_close_reason is not null
+                then sessionized.implicit_close_reason = 'EXPIRED'
+            when sessionized.is_close_action then sessionized.waiting_since_before is not null
+        end as is_close_while_waiting,
         -- the session a close belongs to (an implicit close before an opening row closes the
         -- previous session)
         case

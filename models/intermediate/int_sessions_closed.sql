@@ -4,7 +4,8 @@
     incremental_strategy='delete+insert',
     on_schema_change='fail',
 ) }}
--- One row per session (metrics.md §2): who opened it, when, and how and when it closed.
+-- One row per session (metrics.md §2): who opened it, when, and how and when it closed; whether
+-- the buyer was left waiting (abandoned) or it was resolved, and when (§9.1).
 -- A session's close is the first close after its opening row; the conversation's last
 -- session, with no close after it, closes at its pending close instant once that is <= as_of
 -- and is otherwise still open (closed_at and close_reason null).
@@ -34,6 +35,10 @@ ranked_closes as (
         closes_session_opener_seq as session_opener_seq,
         marker_closed_at,
         marker_close_reason,
+        is_close_while_waiting,
+        -- the CLOSE_SESSION action that closed the session (AGENT and SYSTEM come from one)
+        case when marker_close_reason in ('AGENT', 'SYSTEM') then event_id end as close_action_id,
+        case when marker_close_reason = 'AGENT' then action_agent_id end as close_agent_id,
         row_number() over (
             partition by conversation_id, closes_session_opener_seq order by walk_seq
         ) as close_rank
@@ -56,7 +61,7 @@ last_events as (
     where is_last_event
 ),
 
-final as (
+closes as (
     select
         {{ surrogate_key(['openings.conversation_id', 'openings.opening_message_id']) }}
             as session_id,
@@ -76,7 +81,15 @@ final as (
             when first_closes.marker_closed_at is not null then first_closes.marker_close_reason
             when last_events.pending_close_at <= {{ as_of_timestamp() }}
                 then last_events.pending_close_reason
-        end as close_reason
+        end as close_reason,
+        first_closes.close_action_id,
+        first_closes.close_agent_id,
+        case
+            when first_closes.marker_closed_at is not null then first_closes.is_close_while_waiting
+            when last_events.pending_close_at <= {{ as_of_timestamp() }}
+                then last_events.pending_close_reason = 'EXPIRED'
+            else false
+        end as is_abandoned
     from openings
     left join first_closes
         on openings.conversation_id = first_closes.conversation_id
@@ -85,6 +98,21 @@ final as (
     -- on first_closes here would make the planner fall back to a nested-loop join)
     inner join last_events
         on openings.conversation_id = last_events.conversation_id
+),
+
+-- metrics.md §9.1: a session that closed without the buyer waiting is resolved, by the close
+-- (AGENT, SYSTEM) or, for an idle close, at its last activity (the idle timer is not work:
+-- the idle close instant is that activity + session_idle_close_hours)
+final as (
+    select
+        *,
+        case
+            when closed_at is null or is_abandoned then null
+            when close_reason = 'IDLE'
+                then {{ add_hours('closed_at', -var('session_idle_close_hours')) }}
+            else closed_at
+        end as resolved_at
+    from closes
 )
 
 select * from final

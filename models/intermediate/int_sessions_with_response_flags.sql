@@ -5,7 +5,8 @@
     on_schema_change='fail',
 ) }}
 -- The 24-hour response flag of every session (metrics.md §3): clock start, deadline, first
--- human reply after the clock-start message (in walk order), status and first response time.
+-- human reply after the clock-start message (in walk order), status and first response time;
+-- and its responses (§9.1: human replies while the buyer waits) with their total time.
 {% set window_hours = var('response_window_hours') %}
 
 with
@@ -36,9 +37,33 @@ session_counts as (
         min(case when is_waiting_trigger then walk_seq end) as clock_start_seq,
         min(case when is_waiting_trigger then event_at end) as clock_started_at,
         cast(sum(case when is_buyer_message then 1 else 0 end) as bigint) as buyer_message_count,
-        cast(sum(case when is_human_reply then 1 else 0 end) as bigint) as human_reply_count
+        cast(sum(case when is_human_reply then 1 else 0 end) as bigint) as human_reply_count,
+        -- §9.1 responses: human replies made while the buyer waits, timed from the
+        -- waiting_since each clears
+        cast(
+            sum(case when is_human_reply and waiting_since_before is not null then 1 else 0 end)
+            as bigint
+        ) as response_count,
+        sum(
+            case
+                when is_human_reply and waiting_since_before is not null
+                    then {{ seconds_between('waiting_since_before', 'event_at') }}
+            end
+        ) as total_response_seconds
     from members
     group by conversation_id, session_opener_seq
+),
+
+clock_starts as (
+    select
+        members.conversation_id,
+        members.session_opener_seq,
+        members.event_id as clock_start_message_id
+    from members
+    inner join session_counts
+        on members.conversation_id = session_counts.conversation_id
+        and members.session_opener_seq = session_counts.session_opener_seq
+        and members.walk_seq = session_counts.clock_start_seq
 ),
 
 -- the first human reply after the clock-start message; one before it (answering an FAQ
@@ -49,6 +74,7 @@ ranked_replies as (
         members.session_opener_seq,
         members.event_at as first_human_reply_at,
         members.sender_id as first_human_reply_sender_id,
+        members.event_id as first_human_reply_message_id,
         row_number() over (
             partition by members.conversation_id, members.session_opener_seq
             order by members.walk_seq
@@ -74,11 +100,18 @@ timed as (
         first_replies.first_human_reply_at,
         first_replies.first_human_reply_sender_id,
         session_counts.buyer_message_count,
-        session_counts.human_reply_count
+        session_counts.human_reply_count,
+        clock_starts.clock_start_message_id,
+        first_replies.first_human_reply_message_id,
+        session_counts.response_count,
+        cast(session_counts.total_response_seconds as double) as total_response_seconds
     from sessions
     inner join session_counts
         on sessions.conversation_id = session_counts.conversation_id
         and sessions.session_opener_seq = session_counts.session_opener_seq
+    left join clock_starts
+        on sessions.conversation_id = clock_starts.conversation_id
+        and sessions.session_opener_seq = clock_starts.session_opener_seq
     left join first_replies
         on sessions.conversation_id = first_replies.conversation_id
         and sessions.session_opener_seq = first_replies.session_opener_seq

@@ -4,20 +4,25 @@
 -- where there is one (even a null sender_id: the contract does not require it of a reply, and
 -- such a session is unassigned; see DECISIONS.md); otherwise the agent of the latest allocation
 -- inside the session at or before the earliest of (deadline, closed_at, as_of); otherwise null.
+-- With the allocation that decided it, and the session's allocations of §9.1 (first
+-- allocation, transfers).
 with sessions as (
     select * from {{ ref('int_sessions_with_exclusions') }}
 ),
 
 allocations as (
+    select * from {{ ref('int_session_allocations') }}
+),
+
+-- metrics.md §9.1: the first allocation inside the session, and its transfers
+allocation_counts as (
     select
         conversation_id,
         session_opener_seq,
-        walk_seq,
-        event_at,
-        allocated_agent_id
-    from {{ ref('int_conversation_events_sessionized') }}
-    where is_allocation
-        and is_session_member
+        min(allocated_at) as first_allocated_at,
+        cast(sum(case when is_transfer then 1 else 0 end) as bigint) as transfer_count
+    from allocations
+    group by conversation_id, session_opener_seq
 ),
 
 cutoffs as (
@@ -37,7 +42,9 @@ ranked_allocations as (
     select
         allocations.conversation_id,
         allocations.session_opener_seq,
-        allocations.allocated_agent_id,
+        allocations.agent_id as allocated_agent_id,
+        allocations.allocation_message_id,
+        allocations.allocated_at,
         row_number() over (
             partition by allocations.conversation_id, allocations.session_opener_seq
             order by allocations.walk_seq desc
@@ -46,7 +53,7 @@ ranked_allocations as (
     inner join cutoffs
         on allocations.conversation_id = cutoffs.conversation_id
         and allocations.session_opener_seq = cutoffs.session_opener_seq
-        and allocations.event_at <= cutoffs.allocation_cutoff_at
+        and allocations.allocated_at <= cutoffs.allocation_cutoff_at
 ),
 
 final as (
@@ -55,12 +62,26 @@ final as (
         case
             when sessions.first_human_reply_at is not null then sessions.first_human_reply_sender_id
             else ranked_allocations.allocated_agent_id
-        end as responsible_agent_id
+        end as responsible_agent_id,
+        -- why: the allocation that decided it (sessions without a first human reply)
+        ranked_allocations.allocation_message_id as responsible_allocation_message_id,
+        ranked_allocations.allocated_at as responsible_allocated_at,
+        cutoffs.allocation_cutoff_at,
+        allocation_counts.first_allocated_at,
+        {{ seconds_between('sessions.started_at', 'allocation_counts.first_allocated_at') }}
+            as allocation_wait_seconds,
+        coalesce(allocation_counts.transfer_count, 0) as transfer_count
     from sessions
+    left join cutoffs
+        on sessions.conversation_id = cutoffs.conversation_id
+        and sessions.session_opener_seq = cutoffs.session_opener_seq
     left join ranked_allocations
         on sessions.conversation_id = ranked_allocations.conversation_id
         and sessions.session_opener_seq = ranked_allocations.session_opener_seq
         and ranked_allocations.allocation_rank = 1
+    left join allocation_counts
+        on sessions.conversation_id = allocation_counts.conversation_id
+        and sessions.session_opener_seq = allocation_counts.session_opener_seq
 )
 
 select * from final

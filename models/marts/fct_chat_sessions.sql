@@ -21,7 +21,7 @@ orders as (
     group by session_id
 ),
 
-final as (
+joined as (
     select
         sessions.session_id,
         sessions.conversation_id,
@@ -30,6 +30,7 @@ final as (
         sessions.buyer_id,
         sessions.started_at,
         {{ local_date('sessions.started_at', 'shops.timezone') }} as session_date,
+        {{ local_hour('sessions.started_at', 'shops.timezone') }} as session_hour,
         sessions.closed_at,
         sessions.close_reason,
         sessions.clock_started_at,
@@ -47,7 +48,31 @@ final as (
         ratings.is_satisfied,
         coalesce(orders.attributed_order_count, 0) as attributed_order_count,
         coalesce(orders.attributed_order_amount, 0) as attributed_order_amount,
+        -- metrics.md §9.1 service levels
+        sessions.clock_started_at is not null as needs_human_reply,
+        sessions.response_count,
+        sessions.total_response_seconds,
+        sessions.is_abandoned,
+        sessions.resolved_at,
+        cast({{ seconds_between('sessions.started_at', 'sessions.resolved_at') }} as double)
+            as resolution_seconds,
+        sessions.resolved_at is not null and sessions.human_reply_count = 1
+            as is_one_touch_resolved,
+        sessions.first_allocated_at,
+        cast(sessions.allocation_wait_seconds as double) as allocation_wait_seconds,
+        sessions.transfer_count,
+        -- the rows that decided the verdict (see verdict_explanation)
         sessions.opening_message_id,
+        sessions.clock_start_message_id,
+        sessions.first_human_reply_message_id,
+        sessions.close_action_id,
+        sessions.close_agent_id,
+        sessions.responsible_allocation_message_id,
+        sessions.responsible_allocated_at,
+        sessions.allocation_cutoff_at,
+        sessions.excluding_action_id,
+        sessions.excluding_holiday_period_id,
+        sessions.session_opener_seq,
         shops.timezone as shop_timezone
     from sessions
     inner join shops
@@ -57,6 +82,13 @@ final as (
         and sessions.session_opener_seq = ratings.session_opener_seq
     left join orders
         on sessions.session_id = orders.session_id
+),
+
+final as (
+    select
+        *,
+        {{ verdict_explanation() }} as verdict_explanation
+    from joined
 )
 
 select * from final

@@ -1,6 +1,7 @@
 -- One row per (shop_id, session_date) from the shop's first session to the local date of
 -- as_of (quiet days get zeros): the daily facts of metrics.md §7 over all the shop's sessions,
--- unassigned ones included, plus the 7-day rolling rate the seller center shows.
+-- unassigned ones included, plus the 7-day rolling rate the seller center shows; and the service
+-- levels of §9.2, with the 7-day first-response tier.
 with sessions as (
     select * from {{ ref('fct_chat_sessions') }}
 ),
@@ -23,7 +24,8 @@ shop_ranges as (
 calendar as (
     select
         shop_ranges.shop_id,
-        date_range.session_date
+        date_range.session_date,
+        {{ add_days('date_range.session_date', -6) }} as window_start_date
     from shop_ranges
     {{ date_range_join(
         'shop_ranges.first_session_date', 'shop_ranges.as_of_date', 'session_date') }}
@@ -42,36 +44,60 @@ filled as (
     select
         calendar.shop_id,
         calendar.session_date,
-        coalesce(daily.sessions, 0) as sessions,
-        coalesce(daily.excluded_sessions, 0) as excluded_sessions,
-        coalesce(daily.holiday_mode_sessions, 0) as holiday_mode_sessions,
-        coalesce(daily.reported_sessions, 0) as reported_sessions,
-        coalesce(daily.no_reply_needed_sessions, 0) as no_reply_needed_sessions,
-        coalesce(daily.pending_sessions, 0) as pending_sessions,
-        coalesce(daily.counted_sessions, 0) as counted_sessions,
-        coalesce(daily.auto_resolved_sessions, 0) as auto_resolved_sessions,
-        coalesce(daily.responded_in_time_sessions, 0) as responded_in_time_sessions,
-        coalesce(daily.responded_late_sessions, 0) as responded_late_sessions,
-        coalesce(daily.unresponded_sessions, 0) as unresponded_sessions,
-        daily.response_rate_24h,
-        daily.avg_first_response_seconds,
-        daily.median_first_response_seconds,
-        daily.p90_first_response_seconds,
-        coalesce(daily.rated_sessions, 0) as rated_sessions,
-        coalesce(daily.satisfied_sessions, 0) as satisfied_sessions,
-        daily.satisfaction_rate,
-        coalesce(daily.attributed_order_count, 0) as attributed_order_count,
-        coalesce(daily.attributed_order_amount, 0) as attributed_order_amount
+        {%- for name, kind in daily_metric_columns() %}
+        {% if kind == 'count' %}coalesce(daily.{{ name }}, 0){% else %}daily.{{ name }}{% endif %}
+            as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from calendar
     left join daily
         on calendar.shop_id = daily.shop_id
         and calendar.session_date = daily.session_date
 ),
 
+-- metrics.md §9.2: the continuous median first response over the non-excluded sessions of the
+-- seven local days ending on each date (the window of the rolling rate), pooled
+window_first_responses as (
+    select
+        calendar.shop_id,
+        calendar.session_date,
+        {{ percentile_cont('sessions.first_response_seconds', 0.5) }}
+            as median_first_response_seconds_7d
+    from calendar
+    inner join sessions
+        on calendar.shop_id = sessions.shop_id
+        and sessions.session_date between calendar.window_start_date and calendar.session_date
+    where
+        not sessions.is_excluded
+        and sessions.first_response_seconds is not null
+    group by calendar.shop_id, calendar.session_date
+),
+
+-- the tier with the smallest (inclusive) bound at or above the median; the unbounded tier
+-- takes the rest
+window_tiers as (
+    select
+        window_first_responses.shop_id,
+        window_first_responses.session_date,
+        thresholds.service_level,
+        row_number() over (
+            partition by window_first_responses.shop_id, window_first_responses.session_date
+            order by
+                case when thresholds.max_first_response_seconds is null then 1 else 0 end,
+                thresholds.max_first_response_seconds
+        ) as tier_rank
+    from window_first_responses
+    inner join {{ ref('service_level_thresholds') }} as thresholds
+        on
+            thresholds.max_first_response_seconds is null
+            or window_first_responses.median_first_response_seconds_7d
+            <= thresholds.max_first_response_seconds
+),
+
 final as (
     select
         filled.*,
         shops.platform,
+        window_tiers.service_level as frt_service_level_7d,
         {{ response_rate(
             'sum(filled.auto_resolved_sessions + filled.responded_in_time_sessions) over last_7_days',
             'sum(filled.counted_sessions) over last_7_days') }} as rolling_7d_response_rate_24h,
@@ -79,6 +105,10 @@ final as (
     from filled
     inner join shops
         on filled.shop_id = shops.shop_id
+    left join window_tiers
+        on filled.shop_id = window_tiers.shop_id
+        and filled.session_date = window_tiers.session_date
+        and window_tiers.tier_rank = 1
     window last_7_days as (
         partition by filled.shop_id order by filled.session_date
         rows between 6 preceding and current row
