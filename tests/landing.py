@@ -7,36 +7,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-# Column order of each landing table, as spec/contract.md lists them.
-CONTRACT_COLUMNS: dict[str, list[str]] = {
-    "messages": [
-        "message_id",
-        "conversation_id",
-        "shop_id",
-        "sender_role",
-        "sender_id",
-        "message_type",
-        "content",
-        "created_at",
-        "is_visible",
-    ],
-    "conversation_actions": [
-        "action_id",
-        "conversation_id",
-        "shop_id",
-        "action_type",
-        "agent_id",
-        "acted_at",
-        "report_status",
-        "updated_at",
-    ],
-    "shop_holiday_periods": ["period_id", "shop_id", "starts_at", "ends_at", "updated_at"],
-    "shops": ["shop_id", "platform", "shop_name", "timezone"],
-    "agents": ["agent_id", "shop_id", "nickname", "role", "max_concurrent_sessions"],
-    "session_ratings": ["rating_id", "conversation_id", "shop_id", "rated_at", "score"],
-    "orders": ["order_id", "shop_id", "buyer_id", "created_at", "amount", "currency"],
-}
-REQUIRED_TABLES = ("messages", "shops", "shop_holiday_periods")
+from chat_warehouse import contract
+
+# Column order of each landing table and the required tables: the landing contract
+# (models/staging/__sources.yml, read by chat_warehouse.contract).
+CONTRACT_COLUMNS: dict[str, list[str]] = contract.COLUMNS
+REQUIRED_TABLES = contract.REQUIRED_TABLES
 
 
 def message_row(

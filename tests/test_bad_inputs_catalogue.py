@@ -1,4 +1,4 @@
-"""The catalogue of bad inputs (tests/bad_inputs.py; docs/when-the-data-is-wrong.md).
+"""The catalogue of bad inputs (tests/bad_inputs/; docs/when-the-data-is-wrong.md).
 
 Row-level cases share one landing folder, built once with `dbt build` (data tests included, so
 the build itself must pass): each case asserts exactly which of its rows are quarantined with
@@ -27,6 +27,7 @@ import duckdb
 import pytest
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse, dbt_env
+from chat_warehouse.quality import read_landing_table
 from tests.bad_inputs import (
     AS_OF,
     CASES,
@@ -75,6 +76,7 @@ class Catalogue:
     """The warehouse built on the catalogue folder, with what the tests read from it."""
 
     path: Path
+    raw_dir: Path
     line_keys: dict[tuple[str, str], str]
     quarantined: list[dict[str, Any]]
     sessions: dict[str, list[dict[str, Any]]]
@@ -84,7 +86,7 @@ class Catalogue:
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
     """Write every row-level case into one landing folder and `dbt build` it once."""
     root = tmp_path_factory.mktemp("bad_inputs")
-    line_keys = write_catalogue_landing(root / "raw")
+    line_keys = write_catalogue_landing(root / "raw", CASES)
     build_warehouse(root / "raw", root / "wh.duckdb", AS_OF)
     sessions: dict[str, list[dict[str, Any]]] = {}
     sql = "select * from marts.fct_chat_sessions order by conversation_id, started_at"
@@ -92,6 +94,7 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
         sessions.setdefault(row["conversation_id"], []).append(row)
     return Catalogue(
         path=root / "wh.duckdb",
+        raw_dir=root / "raw",
         line_keys=line_keys,
         quarantined=_query(root / "wh.duckdb", "select * from audit.quarantined_rows"),
         sessions=sessions,
@@ -171,6 +174,8 @@ def test_row_reconciliation_balances_for_every_table(catalogue: Catalogue) -> No
     for case in CASES:
         for table, rows in case.rows.items():
             expected_raw[table] += len(rows)
+        for file in case.files:
+            expected_raw[file.table] += file.raw_rows
     expected_raw["agents"] += 1  # agents/part-3.csv (agent a1, columns reordered)
     assert {t: r["raw_rows"] for t, r in recon.items()} == dict(expected_raw)
 
@@ -182,6 +187,27 @@ def test_rejected_lines_keep_the_line_as_landed(catalogue: Catalogue) -> None:
     assert '"csv_line":"too_many_columns.m3,too_many_columns.c,S1,BUYER' in rows[0]["raw_row"]
     assert '"error_type":"TOO MANY COLUMNS"' in rows[0]["raw_row"]
     assert rows[0]["source_file"].endswith("messages.csv")
+
+
+@pytest.mark.parametrize("table", list(CONTRACT_COLUMNS))
+def test_quality_reader_reads_what_the_build_reads(table: str, catalogue: Catalogue) -> None:
+    """The Great Expectations reader (chat_warehouse.quality.read_landing_table) holds exactly
+    the rows of the build's landing view: every raw row but the CSV lines quarantined as
+    csv_*, none dropped, none added."""
+    columns = CONTRACT_COLUMNS[table]
+    frame = read_landing_table(catalogue.raw_dir, table)
+    assert list(frame.columns) == columns
+    with duckdb.connect(str(catalogue.path), read_only=True) as con:
+        built = con.execute(f"select {', '.join(columns)} from landing.{table}").fetchall()
+        raw_rows, rejected = con.execute(
+            "select raw_rows, (select count(*) from staging.base_chat__rejected_lines as r "
+            "where r.source_table = a.source_table) from audit.row_reconciliation as a "
+            "where source_table = ?",
+            [table],
+        ).fetchone()
+    read = [tuple(None if v is None else str(v) for v in row) for row in frame.itertuples(False)]
+    assert len(read) == len(built) == raw_rows - rejected
+    assert sorted(read, key=repr) == sorted(built, key=repr)
 
 
 # --------------------------------------------------------------------------- stop the build
@@ -212,7 +238,7 @@ def _absent_and_header_only_landing(raw: Path) -> None:
 def hook_series(tmp_path_factory: pytest.TempPathFactory) -> HookSeries:
     """Every stop-the-build case as `dbt run --select stg_chat__shops` (the on-run-start hook
     fails first), then the absent/header-only folder as a run of the staging, audit and session
-    models, all in one Python process (tests.bad_inputs.main): dbt is imported and the project
+    models, all in one Python process (`python -m tests.bad_inputs`): dbt is imported and the project
     parsed once, so each case costs about a second instead of a dbt start-up."""
     root = tmp_path_factory.mktemp("stop_the_build")
     common = [

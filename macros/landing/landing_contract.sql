@@ -1,60 +1,54 @@
-{#- The raw landing tables of spec/contract.md: which tables must exist, and for each column
-    whether the column itself must be present in the file. A column whose values are required
-    by the contract must be present; optional columns that are absent read as null. -#}
+{#- The raw landing tables of spec/contract.md, as defined once in models/staging/__sources.yml
+    (source `landing`): which tables must exist, and for each column, in the contract's order,
+    whether the file must have it (`required_in_file`). Read at execution time from the `graph`
+    context, so it is available to the on-run-start hook; Python reads the same YAML through
+    chat_warehouse.contract, and tests/test_landing_contract.py checks that both agree.
+
+    Returns {table: {'required': bool, 'day_column': name or none,
+                     'columns': [(name, required_in_file), ...]}}. -#}
 {% macro landing_contract() -%}
-  {{ return({
-    'shops': {
-      'required': true,
-      'columns': [
-        ('shop_id', true), ('platform', false), ('shop_name', false), ('timezone', true),
-      ],
-    },
-    'messages': {
-      'required': true,
-      'columns': [
-        ('message_id', true), ('conversation_id', true), ('shop_id', true),
-        ('sender_role', true), ('sender_id', false), ('message_type', true),
-        ('content', false), ('created_at', true), ('is_visible', false),
-      ],
-    },
-    'conversation_actions': {
-      'required': false,
-      'columns': [
-        ('action_id', true), ('conversation_id', true), ('shop_id', true),
-        ('action_type', true), ('agent_id', false), ('acted_at', true),
-        ('report_status', false), ('updated_at', true),
-      ],
-    },
-    'shop_holiday_periods': {
-      'required': true,
-      'columns': [
-        ('period_id', true), ('shop_id', true), ('starts_at', true), ('ends_at', false),
-        ('updated_at', true),
-      ],
-    },
-    'agents': {
-      'required': false,
-      'columns': [
-        ('agent_id', true), ('shop_id', true), ('nickname', false), ('role', false),
-        ('max_concurrent_sessions', false),
-      ],
-    },
-    'session_ratings': {
-      'required': false,
-      'columns': [
-        ('rating_id', true), ('conversation_id', true), ('shop_id', true),
-        ('rated_at', true), ('score', true),
-      ],
-    },
-    'orders': {
-      'required': false,
-      'columns': [
-        ('order_id', true), ('shop_id', true), ('buyer_id', true), ('created_at', true),
-        ('amount', true), ('currency', false),
-      ],
-    },
-  }) }}
+  {% if not execute %}
+    {{ return({}) }}
+  {% endif %}
+  {% set contract = {} %}
+  {% for node in graph.sources.values()
+      if node.package_name == project_name and node.source_name == 'landing' %}
+    {% set meta = node.config.meta or {} %}
+    {% set columns = [] %}
+    {% for column in node.columns.values() %}
+      {% set column_meta = (column.config or {}).get('meta') or {} %}
+      {% do columns.append((column.name, column_meta.get('required_in_file', false) == true)) %}
+    {% endfor %}
+    {% do contract.update({node.name: {
+        'required': meta.get('required', false) == true,
+        'day_column': meta.get('day_column'),
+        'columns': columns,
+    }}) %}
+  {% endfor %}
+  {% if contract | length == 0 %}
+    {% do exceptions.raise_compiler_error(
+        "The landing contract (source 'landing' in models/staging/__sources.yml) has no tables.") %}
+  {% endif %}
+  {{ return(contract) }}
 {%- endmacro %}
+
+
+{#- The contract as the dbt hook sees it, the tables of landing_tables() and, with
+    `register=true`, the columns of each landing view the hook registers for CHAT_RAW_DIR, as
+    JSON on stdout: `dbt run-operation print_landing_contract` (tests/test_landing_contract.py). -#}
+{% macro print_landing_contract(register=false) %}
+  {% set report = {'contract': landing_contract(), 'landing_tables': landing_tables()} %}
+  {% if register %}
+    {% do register_landing_tables() %}
+    {% set views = {} %}
+    {% for table in report.contract %}
+      {% set described = run_query('describe landing.' ~ table) %}
+      {% do views.update({table: described.columns[0].values() | list}) %}
+    {% endfor %}
+    {% do report.update({'landing_views': views}) %}
+  {% endif %}
+  {% do print(tojson(report)) %}
+{% endmacro %}
 
 
 {% macro landing_dir() -%}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from chat_warehouse import contract
+
 SENDER_ROLES = ("BUYER", "CUSTOMER_SERVICE", "SHOP", "ROBOT", "SYSTEM")
 MESSAGE_TYPES = (
     "TEXT",
@@ -54,66 +56,73 @@ MT = {name: code for code, name in enumerate(TYPE_POOL)}
 ACT = {name: code for code, name in enumerate(ACTION_POOL)}
 STATUS = {name: code for code, name in enumerate(STATUS_POOL)}
 
-# Column kinds: "str", "cat" (text from a small set: written dictionary-encoded), "ts" (UTC
-# timestamp), "bool", "int", "float".
-COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "messages": (
-        ("message_id", "str"),
-        ("conversation_id", "str"),
-        ("shop_id", "cat"),
-        ("sender_role", "cat"),
-        ("sender_id", "str"),
-        ("message_type", "cat"),
-        ("content", "cat"),
-        ("created_at", "ts"),
-        ("is_visible", "bool"),
-    ),
-    "conversation_actions": (
-        ("action_id", "str"),
-        ("conversation_id", "str"),
-        ("shop_id", "cat"),
-        ("action_type", "cat"),
-        ("agent_id", "cat"),
-        ("acted_at", "ts"),
-        ("report_status", "cat"),
-        ("updated_at", "ts"),
-    ),
-    "shop_holiday_periods": (
-        ("period_id", "str"),
-        ("shop_id", "cat"),
-        ("starts_at", "ts"),
-        ("ends_at", "ts"),
-        ("updated_at", "ts"),
-    ),
-    "shops": (
-        ("shop_id", "str"),
-        ("platform", "cat"),
-        ("shop_name", "str"),
-        ("timezone", "cat"),
-    ),
-    "agents": (
-        ("agent_id", "str"),
-        ("shop_id", "cat"),
-        ("nickname", "str"),
-        ("role", "cat"),
-        ("max_concurrent_sessions", "int"),
-    ),
-    "session_ratings": (
-        ("rating_id", "str"),
-        ("conversation_id", "str"),
-        ("shop_id", "cat"),
-        ("rated_at", "ts"),
-        ("score", "int"),
-    ),
-    "orders": (
-        ("order_id", "str"),
-        ("shop_id", "cat"),
-        ("buyer_id", "str"),
-        ("created_at", "ts"),
-        ("amount", "float"),
-        ("currency", "cat"),
-    ),
+# How the generator makes each contract column (the columns and their order are the landing
+# contract's, models/staging/__sources.yml): "str", "cat" (text from a small set: written
+# dictionary-encoded), "ts" (UTC timestamp), "bool", "int", "float".
+KINDS: dict[str, dict[str, str]] = {
+    "messages": {
+        "message_id": "str", "conversation_id": "str", "shop_id": "cat", "sender_role": "cat",
+        "sender_id": "str", "message_type": "cat", "content": "cat", "created_at": "ts",
+        "is_visible": "bool",
+    },
+    "conversation_actions": {
+        "action_id": "str", "conversation_id": "str", "shop_id": "cat", "action_type": "cat",
+        "agent_id": "cat", "acted_at": "ts", "report_status": "cat", "updated_at": "ts",
+    },
+    "shop_holiday_periods": {
+        "period_id": "str", "shop_id": "cat", "starts_at": "ts", "ends_at": "ts",
+        "updated_at": "ts",
+    },
+    "shops": {"shop_id": "str", "platform": "cat", "shop_name": "str", "timezone": "cat"},
+    "agents": {
+        "agent_id": "str", "shop_id": "cat", "nickname": "str", "role": "cat",
+        "max_concurrent_sessions": "int",
+    },
+    "session_ratings": {
+        "rating_id": "str", "conversation_id": "str", "shop_id": "cat", "rated_at": "ts",
+        "score": "int",
+    },
+    "orders": {
+        "order_id": "str", "shop_id": "cat", "buyer_id": "str", "created_at": "ts",
+        "amount": "float", "currency": "cat",
+    },
+}  # fmt: skip
+# The generator kinds a contract type may be written as.
+KINDS_OF_TYPE = {
+    "text": ("str", "cat"),
+    "timestamp": ("ts",),
+    "boolean": ("bool",),
+    "integer": ("int",),
+    "decimal": ("float",),
 }
+
+
+def _columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    """(name, kind) of every contract column, in the contract's order; fails on any drift."""
+    if set(KINDS) != set(contract.TABLES):
+        raise RuntimeError(
+            f"generator tables {sorted(KINDS)} differ from the landing contract's "
+            f"{sorted(contract.TABLES)} (models/staging/__sources.yml)"
+        )
+    columns = {}
+    for table in contract.TABLES.values():
+        kinds = KINDS[table.name]
+        if set(kinds) != set(table.column_names):
+            raise RuntimeError(
+                f"generator columns of {table.name} {sorted(kinds)} differ from the landing "
+                f"contract's {table.column_names} (models/staging/__sources.yml)"
+            )
+        for col in table.columns:
+            if kinds[col.name] not in KINDS_OF_TYPE[col.data_type]:
+                raise RuntimeError(
+                    f"generator kind {kinds[col.name]!r} of {table.name}.{col.name} cannot "
+                    f"hold the contract type {col.data_type!r}"
+                )
+        columns[table.name] = tuple((c.name, kinds[c.name]) for c in table.columns)
+    return columns
+
+
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = _columns()
 TABLES = tuple(COLUMNS)
 # Tables written as a folder of part files in Parquet (the big, append-only ones).
 PARTITIONED_TABLES = ("messages", "conversation_actions")

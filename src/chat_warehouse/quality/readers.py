@@ -1,8 +1,14 @@
 """Read the slices that the quality suites validate into pandas, with DuckDB.
 
 GX 1.x cannot validate DuckDB through its SQL datasource, so every suite runs on a pandas
-DataFrame read here: a landing table from CHAT_RAW_DIR (in-memory DuckDB, the same readers as
-the dbt landing hook, CSV as text) or a mart from the warehouse file (read-only connection).
+DataFrame read here: a landing table from CHAT_RAW_DIR (in-memory DuckDB) or a mart from the
+warehouse file (read-only connection).
+
+A landing table is read exactly as the build's landing hook reads it
+(macros/landing/register_landing_tables.sql): the same files, each CSV file by its own header
+row, CSV as text with the same strict reader, and the lines the build quarantines as `csv_*`
+skipped (and nothing else). The frame therefore holds the rows of `landing.<table>` in the
+built warehouse; tests/test_bad_inputs_catalogue.py checks it on the bad-input catalogue.
 
 Both readers can add *derived columns*: SQL expressions evaluated per row beside the table's
 own columns. The suites declare them in `meta.derived_columns` (parsed timestamps, numbers,
@@ -14,50 +20,25 @@ Landing expressions may use the macros `landing_timestamp(x)`, `landing_text(x)`
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-# spec/contract.md (as macros/landing/landing_contract.sql): column -> must the file have it.
+from chat_warehouse import contract
+from chat_warehouse.quality import landing_csv
+
+# The landing contract (models/staging/__sources.yml, through chat_warehouse.contract):
+# table -> column -> must the file have it, in the contract's column order.
 LANDING_COLUMNS: dict[str, dict[str, bool]] = {
-    "messages": {
-        "message_id": True, "conversation_id": True, "shop_id": True, "sender_role": True,
-        "sender_id": False, "message_type": True, "content": False, "created_at": True,
-        "is_visible": False,
-    },
-    "conversation_actions": {
-        "action_id": True, "conversation_id": True, "shop_id": True, "action_type": True,
-        "agent_id": False, "acted_at": True, "report_status": False, "updated_at": True,
-    },
-    "shop_holiday_periods": {
-        "period_id": True, "shop_id": True, "starts_at": True, "ends_at": False,
-        "updated_at": True,
-    },
-    "shops": {"shop_id": True, "platform": False, "shop_name": False, "timezone": True},
-    "agents": {
-        "agent_id": True, "shop_id": True, "nickname": False, "role": False,
-        "max_concurrent_sessions": False,
-    },
-    "session_ratings": {
-        "rating_id": True, "conversation_id": True, "shop_id": True, "rated_at": True,
-        "score": True,
-    },
-    "orders": {
-        "order_id": True, "shop_id": True, "buyer_id": True, "created_at": True,
-        "amount": True, "currency": False,
-    },
-}  # fmt: skip
-REQUIRED_TABLES = ("messages", "shops", "shop_holiday_periods")
-# The UTC instant that places a row of a time-stamped table in a day (`day=` slices).
-DAY_COLUMNS = {
-    "messages": "created_at",
-    "conversation_actions": "updated_at",
-    "shop_holiday_periods": "updated_at",
-    "session_ratings": "rated_at",
-    "orders": "created_at",
+    table.name: {c.name: c.required_in_file for c in table.columns}
+    for table in contract.TABLES.values()
 }
+REQUIRED_TABLES = contract.REQUIRED_TABLES
+# The UTC instant that places a row of a time-stamped table in a day (`day=` slices).
+DAY_COLUMNS = contract.DAY_COLUMNS
 MARTS = ("fct_chat_sessions", "fct_agent_daily", "fct_shop_daily")
 
 _MACROS = (
@@ -86,43 +67,71 @@ class LandingTableError(RuntimeError):
     """A landing table cannot be read: a required table is missing, ambiguous or unreadable."""
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def landing_files(raw_dir: Path | str, table: str) -> tuple[str, list[Path]] | None:
-    """The form (`csv` or `parquet`) and files of a landing table; None when absent.
+    """The form (`csv` or `parquet`) and files of a landing table, as the landing hook finds
+    them: `<table>.parquet`, `<table>.csv`, `<table>.csv.gz`, or a folder `<table>/` of
+    .parquet files or of .csv/.csv.gz files; None when absent.
 
     Raises LandingTableError when the table exists in more than one form, as the build does.
     """
     base = Path(raw_dir) / table
     forms: list[tuple[str, list[Path]]] = []
-    for kind in ("parquet", "csv"):
-        single = base.with_name(f"{table}.{kind}")
+    for kind, name in (("parquet", f"{table}.parquet"), ("csv", f"{table}.csv"),
+                       ("csv", f"{table}.csv.gz")):  # fmt: skip
+        single = base.with_name(name)
         if single.is_file():
             forms.append((kind, [single]))
     if base.is_dir():
-        for kind in ("parquet", "csv"):
-            files = sorted(p for p in base.rglob(f"*.{kind}") if p.is_file())
+        for kind, suffixes in (("parquet", (".parquet",)), ("csv", (".csv", ".csv.gz"))):
+            files = sorted(p for p in base.rglob("*") if p.is_file() and p.name.endswith(suffixes))
             if files:
                 forms.append((kind, files))
     if len(forms) > 1:
         found = ", ".join(f"{kind} ({len(files)} file(s))" for kind, files in forms)
         raise LandingTableError(
             f"Landing table '{table}' in {raw_dir} is ambiguous: found {found}. Keep exactly "
-            f"one of {table}.csv, {table}.parquet or a folder {table}/."
+            f"one of {table}.csv, {table}.csv.gz, {table}.parquet or a folder {table}/."
         )
     return forms[0] if forms else None
 
 
-def _reader_sql(kind: str, files: list[Path]) -> str:
-    paths = "[" + ", ".join(_sql_str(str(p)) for p in files) + "]"
-    if kind == "csv":
-        return (
-            f"read_csv({paths}, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            "escape = '\"', union_by_name = true, ignore_errors = true)"
+def _landing_source(
+    con: duckdb.DuckDBPyConnection, table: str, kind: str, files: list[Path], copy_dir: Path
+) -> tuple[str, set[str]]:
+    """SQL for the rows of a landing table as the build's landing view reads them, and the
+    required columns some file lacks (the build stops on those; the frame leaves them out).
+    `copy_dir` holds the copies of CSV files read with LF line endings."""
+    empty = [p for p in files if p.stat().st_size == 0]
+    if empty:
+        raise LandingTableError(
+            f"Landing file {', '.join(map(str, empty))} (table '{table}') is empty (0 bytes)."
         )
-    return f"read_parquet({paths}, union_by_name = true)"
+    missing: set[str] = set()
+    if kind == "csv":
+        try:
+            landing_csv.check_gzip(table, files)
+            selects = [
+                landing_csv.csv_select(
+                    con, table, path, index, LANDING_COLUMNS[table], copy_dir, missing
+                )
+                for index, path in enumerate(files, start=1)
+            ]
+        except landing_csv.CsvFileError as exc:
+            raise LandingTableError(str(exc)) from exc
+        return "(" + " union all ".join(selects) + ")", missing
+    paths = "[" + ", ".join(landing_csv.sql_str(str(p)) for p in files) + "]"
+    con.execute(
+        f"create view landing_file as select * from read_parquet({paths}, union_by_name = true)"
+    )
+    present = {
+        str(row[0]).lower(): str(row[0]) for row in con.execute("describe landing_file").fetchall()
+    }
+    columns = [
+        f'"{present[c]}" as {c}' if c in present else f"cast(null as varchar) as {c}"
+        for c in LANDING_COLUMNS[table]
+    ]
+    missing = {c for c, must in LANDING_COLUMNS[table].items() if must and c not in present}
+    return f"(select {', '.join(columns)} from landing_file)", missing
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -148,54 +157,62 @@ def read_landing_table(
     """
     if table not in LANDING_COLUMNS:
         raise ValueError(f"Unknown landing table {table!r}; one of {sorted(LANDING_COLUMNS)}")
-    contract = LANDING_COLUMNS[table]
+    names = list(LANDING_COLUMNS[table])
     found = landing_files(raw_dir, table)
     if found is None and table in REQUIRED_TABLES:
         raise LandingTableError(
             f"Required landing table '{table}' is missing in {raw_dir}: expected {table}.csv, "
-            f"{table}.parquet or a folder {table}/ of .parquet/.csv files."
+            f"{table}.csv.gz, {table}.parquet or a folder {table}/ of .parquet or .csv/.csv.gz "
+            "files."
         )
-    con = duckdb.connect()
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        for macro in _MACROS:
-            con.execute(macro)
-        present: dict[str, str] = {}
-        if found is not None:
-            kind, files = found
-            try:
-                con.execute(f"create view landing_file as select * from {_reader_sql(kind, files)}")
-                described = con.execute("describe landing_file").fetchall()
-            except duckdb.Error as exc:
-                names = ", ".join(str(f) for f in files[:3])
-                raise LandingTableError(
-                    f"Landing table '{table}' ({names}) cannot be read: {exc}"
-                ) from exc
-            present = {str(row[0]).lower(): str(row[0]) for row in described}
-            source = "landing_file"
-        else:
-            source = "(select 1 as _none where false) as nothing"
-        columns = [
-            f'"{present[c]}" as {c}' if c in present else f"cast(null as varchar) as {c}"
-            for c in contract
-        ]
-        kept = [c for c, must in contract.items() if found is None or c in present or not must]
-        extra = [f"{expr} as {name}" for name, expr in (derived or {}).items()]
-        sql = (
-            f"with src as (select {', '.join(columns)} from {source}) "
-            f"select {', '.join(kept + extra)} from src"
-        )
-        params: list[object] = []
-        if day is not None and table in DAY_COLUMNS:
-            sql += f" where landing_timestamp({DAY_COLUMNS[table]}) >= ? and "
-            sql += f"landing_timestamp({DAY_COLUMNS[table]}) < ?"
-            params = list(_day_bounds(day))
+    with tempfile.TemporaryDirectory(prefix="landing-csv-") as copy_dir:
+        con = duckdb.connect()
         try:
-            return con.execute(sql, params).df()
+            return _read(con, table, names, found, Path(copy_dir), day, derived)
+        finally:
+            con.close()
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: list[str],
+    found: tuple[str, list[Path]] | None,
+    copy_dir: Path,
+    day: dt.date | None,
+    derived: Mapping[str, str] | None,
+) -> pd.DataFrame:
+    """read_landing_table on an open in-memory connection (`found`: the table's form and
+    files, or None when absent)."""
+    con.execute("set TimeZone = 'UTC'")
+    for macro in _MACROS:
+        con.execute(macro)
+    missing: set[str] = set()
+    if found is not None:
+        kind, files = found
+        try:
+            source, missing = _landing_source(con, table, kind, files, copy_dir)
         except duckdb.Error as exc:
-            raise LandingTableError(f"Landing table '{table}' cannot be read: {exc}") from exc
-    finally:
-        con.close()
+            listed = ", ".join(str(f) for f in files[:3])
+            raise LandingTableError(
+                f"Landing table '{table}' ({listed}) cannot be read: {exc}"
+            ) from exc
+    else:
+        columns = ", ".join(f"cast(null as varchar) as {c}" for c in names)
+        source = f"(select {columns} where false)"
+    kept = [c for c in names if c not in missing]
+    extra = [f"{expr} as {name}" for name, expr in (derived or {}).items()]
+    sql = f"with src as (select * from {source} as landed) "
+    sql += f"select {', '.join(kept + extra)} from src"
+    params: list[object] = []
+    if day is not None and table in DAY_COLUMNS:
+        sql += f" where landing_timestamp({DAY_COLUMNS[table]}) >= ? and "
+        sql += f"landing_timestamp({DAY_COLUMNS[table]}) < ?"
+        params = list(_day_bounds(day))
+    try:
+        return con.execute(sql, params).df()
+    except duckdb.Error as exc:
+        raise LandingTableError(f"Landing table '{table}' cannot be read: {exc}") from exc
 
 
 def read_mart(
