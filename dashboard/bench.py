@@ -28,6 +28,7 @@ import duckdb
 
 from chat_warehouse.bench import _label, parse_sizes
 from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse
+from chat_warehouse.publish import working_path
 from dashboard import queries
 from dashboard.filters import DEFAULT_DAYS, Filters
 from dashboard.warehouse import Sql, open_read_only, run
@@ -68,12 +69,15 @@ def published_as_of(warehouse: Path) -> str | None:
 
 
 def ensure_warehouse(case: Path, as_of: str, rebuild: bool) -> Path:
-    """Build and publish the case's landing folder once (models only: the figure measured is
-    the dashboard's, not dbt's)."""
+    """Build and publish the case's landing folder once (models and seeds, no tests: the figure
+    measured is the dashboard's, not dbt's)."""
     warehouse = case / "dashboard" / "chat.duckdb"
     if rebuild or published_as_of(warehouse) != as_of:
         print(f"building and publishing {warehouse} (dbt build, as_of {as_of}) ...", flush=True)
         started = time.perf_counter()
+        # a full build: the working file of a previous build may have an older schema
+        for stale in (working_path(warehouse), Path(f"{working_path(warehouse)}.wal")):
+            stale.unlink(missing_ok=True)
         build_warehouse(case / "raw", warehouse, as_of=as_of, with_tests=False)
         print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
     return warehouse

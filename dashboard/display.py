@@ -52,6 +52,11 @@ def minutes(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
+def table_height(rows: int, most: int = 640) -> int:
+    """Pixels for a table to show `rows` rows without scrolling, up to `most`."""
+    return min(38 + 35 * max(rows, 1), most)
+
+
 def rate_column(label: str, help: str) -> Any:
     """A column of fractions shown as percentages."""
     return st.column_config.NumberColumn(label, help=help, format="percent")

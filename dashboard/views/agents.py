@@ -55,6 +55,7 @@ count = display.count_column
 st.dataframe(
     display.below_target(table[shown], "response_rate_24h", f.target_rate),
     hide_index=True,
+    height=display.table_height(len(table)),
     key="agents_table",
     column_config={
         "shop_id": "Shop",

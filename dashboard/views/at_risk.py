@@ -49,7 +49,7 @@ shown = [
 st.dataframe(
     table[shown],
     hide_index=True,
-    height=min(38 + 35 * len(table), 640),
+    height=display.table_height(len(table)),
     key="at_risk_table",
     column_config={
         "time_left": st.column_config.TextColumn(

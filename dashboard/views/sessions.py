@@ -152,6 +152,7 @@ st.caption(
 st.dataframe(
     display.highlight(timeline, "in_session"),
     hide_index=True,
+    height=display.table_height(len(timeline)),
     key="session_timeline",
     column_order=[
         "event_seq",
