@@ -26,7 +26,7 @@ if build.empty:
     st.warning("`audit.published_build` is empty: this file was not published by a dbt build.")
 else:
     b = build.iloc[0]
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
     c1.metric("as_of (UTC)", f"{b['as_of']:%Y-%m-%d %H:%M}", help="The instant the build computed.")
     c2.metric("Published (UTC)", f"{b['published_at']:%Y-%m-%d %H:%M}")
     c3.metric("Models built", f"{b['models_built']}")
@@ -35,6 +35,7 @@ else:
         f"{b['tests_passed']}",
         delta=f"{b['tests_warned']} warned" if b["tests_warned"] else None,
         delta_color="off",
+        delta_arrow="off",
     )
     st.caption(
         f"Build started {b['build_started_at']:%Y-%m-%d %H:%M:%S} UTC with dbt {b['dbt_version']}, "
@@ -70,6 +71,7 @@ st.markdown(f"**{total:,}** quarantined row(s) under {len(quarantine)} table/rul
 st.dataframe(
     quarantine,
     hide_index=True,
+    height=display.table_height(len(quarantine), most=460),
     key="quarantine_table",
     column_config={
         "source_table": "Table",
