@@ -126,3 +126,12 @@
     ('transferred_sessions', 'count'),
   ]) }}
 {%- endmacro %}
+
+
+{#- The daily metrics of `relation_alias` on a calendar: counts 0 on a day without sessions,
+    values null (daily_metric_columns). -#}
+{% macro filled_daily_metrics(relation_alias) -%}
+  {%- for name, kind in daily_metric_columns() %}
+    {% if kind == 'count' %}coalesce({{ relation_alias }}.{{ name }}, 0){% else %}{{ relation_alias }}.{{ name }}{% endif %} as {{ name }}{{ ',' if not loop.last }}
+  {%- endfor %}
+{%- endmacro %}

@@ -27,6 +27,7 @@ import duckdb
 import pytest
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse, dbt_env
+from chat_warehouse.publish import working_path
 from chat_warehouse.quality import read_landing_table
 from tests.bad_inputs import (
     AS_OF,
@@ -76,6 +77,7 @@ class Catalogue:
     """The warehouse built on the catalogue folder, with what the tests read from it."""
 
     path: Path
+    work_path: Path
     raw_dir: Path
     line_keys: dict[tuple[str, str], str]
     quarantined: list[dict[str, Any]]
@@ -94,6 +96,7 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
         sessions.setdefault(row["conversation_id"], []).append(row)
     return Catalogue(
         path=root / "wh.duckdb",
+        work_path=working_path(root / "wh.duckdb", env={}),
         raw_dir=root / "raw",
         line_keys=line_keys,
         quarantined=_query(root / "wh.duckdb", "select * from audit.quarantined_rows"),
@@ -130,7 +133,7 @@ def test_row_level_case(case: Case, catalogue: Catalogue) -> None:
     for table, key in set(case.collapsed):
         base, key_column = BASE[table]
         rows = _query(
-            catalogue.path,
+            catalogue.work_path,  # the staging layer lives in the working file only
             f"select count(*) as n from staging.{base} "
             f"where {key_column} = ? and is_collapsed_duplicate",
             [key],
@@ -142,8 +145,8 @@ def test_row_level_case(case: Case, catalogue: Catalogue) -> None:
             catalogue.sessions.get(conversation_id, []), list(expected), conversation_id
         )
 
-    for sql, expected_rows in case.checks:
-        with duckdb.connect(str(catalogue.path), read_only=True) as con:
+    for sql, expected_rows in case.checks:  # may read any layer: the working file has them all
+        with duckdb.connect(str(catalogue.work_path), read_only=True) as con:
             assert con.execute(sql).fetchall() == expected_rows, sql
 
     _assert_sessions(catalogue.sessions.get(GOOD_CONVERSATION, []), [GOOD_SESSION], "good")
@@ -197,7 +200,7 @@ def test_quality_reader_reads_what_the_build_reads(table: str, catalogue: Catalo
     columns = CONTRACT_COLUMNS[table]
     frame = read_landing_table(catalogue.raw_dir, table)
     assert list(frame.columns) == columns
-    with duckdb.connect(str(catalogue.path), read_only=True) as con:
+    with duckdb.connect(str(catalogue.work_path), read_only=True) as con:
         built = con.execute(f"select {', '.join(columns)} from landing.{table}").fetchall()
         raw_rows, rejected = con.execute(
             "select raw_rows, (select count(*) from staging.base_chat__rejected_lines as r "
@@ -281,7 +284,9 @@ def hook_series(tmp_path_factory: pytest.TempPathFactory) -> HookSeries:
     assert proc.returncode == 0, proc.stdout[-5000:]
     results = json.loads((root / "results.json").read_text())
     names = [c.id for c in STOP_CASES] + [ABSENT_AND_HEADER_ONLY]
-    return HookSeries(root / "wh.duckdb", dict(zip(names, results, strict=True)), proc.stdout)
+    # `dbt run` publishes nothing: the series reads the working file
+    work = working_path(root / "wh.duckdb", env={})
+    return HookSeries(work, dict(zip(names, results, strict=True)), proc.stdout)
 
 
 @pytest.mark.parametrize("case", STOP_CASES, ids=[c.id for c in STOP_CASES])

@@ -44,10 +44,7 @@ filled as (
     select
         calendar.shop_id,
         calendar.session_date,
-        {%- for name, kind in daily_metric_columns() %}
-        {% if kind == 'count' %}coalesce(daily.{{ name }}, 0){% else %}daily.{{ name }}{% endif %}
-            as {{ name }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ filled_daily_metrics('daily') }}
     from calendar
     left join daily
         on calendar.shop_id = daily.shop_id
@@ -87,10 +84,11 @@ window_tiers as (
         ) as tier_rank
     from window_first_responses
     inner join {{ ref('service_level_thresholds') }} as thresholds
-        on
+        on (
             thresholds.max_first_response_seconds is null
             or window_first_responses.median_first_response_seconds_7d
             <= thresholds.max_first_response_seconds
+        )
 ),
 
 final as (

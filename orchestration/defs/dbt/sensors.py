@@ -11,7 +11,7 @@ from orchestration.defs.dbt.jobs import daily_refresh_job
 from orchestration.defs.dbt.partitions import daily_partitions
 from orchestration.defs.dbt.warehouse import WarehouseResource
 
-LANDING_SUFFIXES = (".csv", ".parquet")
+LANDING_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
 
 def landing_snapshot(raw_dir: Path) -> dict[str, list[int]]:
@@ -21,7 +21,7 @@ def landing_snapshot(raw_dir: Path) -> dict[str, list[int]]:
     return {
         str(path.relative_to(raw_dir)): [path.stat().st_size, path.stat().st_mtime_ns]
         for path in sorted(raw_dir.rglob("*"))
-        if path.is_file() and path.suffix in LANDING_SUFFIXES
+        if path.is_file() and path.name.endswith(LANDING_SUFFIXES)
     }
 
 

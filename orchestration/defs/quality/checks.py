@@ -21,7 +21,7 @@ landing_specs = [
         key=dg.AssetKey(["landing", table]),
         group_name="landing",
         description=f"Landing table `{table}` in CHAT_RAW_DIR (spec/contract.md): "
-        f"`{table}.csv`, `{table}.parquet` or a folder `{table}/`.",
+        f"`{table}.csv`, `{table}.csv.gz`, `{table}.parquet` or a folder `{table}/`.",
     )
     for table in LANDING_TABLES
 ]
