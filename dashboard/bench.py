@@ -3,7 +3,7 @@ published warehouse.
 
 Reuses (or generates) the landing folder `make bench` uses (`bench/<size>-seed<seed>/raw`),
 builds and publishes it once into `bench/<size>-seed<seed>/dashboard/chat.duckdb` (reused
-while its as_of matches the data; `--rebuild` forces it), then runs every statement each page
+while it is newer than the data and has its as_of; `--rebuild` forces a build), then runs every statement each page
 runs, as the app runs them (queries.py), with the app's default filters (the last 30 days, all
 shops and agents) and with one shop and one agent. Per page it prints:
 
@@ -72,7 +72,9 @@ def ensure_warehouse(case: Path, as_of: str, rebuild: bool) -> Path:
     """Build and publish the case's landing folder once (models and seeds, no tests: the figure
     measured is the dashboard's, not dbt's)."""
     warehouse = case / "dashboard" / "chat.duckdb"
-    if rebuild or published_as_of(warehouse) != as_of:
+    landed = max(p.stat().st_mtime for p in (case / "raw").iterdir())
+    stale = not warehouse.is_file() or warehouse.stat().st_mtime < landed
+    if rebuild or stale or published_as_of(warehouse) != as_of:
         print(f"building and publishing {warehouse} (dbt build, as_of {as_of}) ...", flush=True)
         started = time.perf_counter()
         # a full build: the working file of a previous build may have an older schema
@@ -166,13 +168,24 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--messages", type=parse_sizes, default=parse_sizes("10M"),
-                   help="generated messages (k/M suffixes; default: 10M)")  # fmt: skip
+    p.add_argument(
+        "--messages",
+        type=parse_sizes,
+        default=parse_sizes("10M"),
+        help="generated messages (k/M suffixes; default: 10M)",
+    )
     p.add_argument("--seed", type=int, default=7, help="generator seed (default: 7)")
-    p.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "bench",
-                   help="where `make bench` keeps its data (default: bench/)")  # fmt: skip
-    p.add_argument("--warehouse", type=Path,
-                   help="time this published warehouse instead (no generation, no build)")  # fmt: skip
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=PROJECT_DIR / "bench",
+        help="where `make bench` keeps its data (default: bench/)",
+    )
+    p.add_argument(
+        "--warehouse",
+        type=Path,
+        help="time this published warehouse instead (no generation, no build)",
+    )
     p.add_argument("--rebuild", action="store_true", help="rebuild even when up to date")
     p.add_argument("--limit", type=float, default=2.0, help="seconds a page may take (2)")
     return p

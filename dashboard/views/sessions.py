@@ -41,7 +41,8 @@ search = c3.text_input(
 
 found = data.load(queries.sessions_page(f, statuses, exclusions, search))
 matches, total = found["sessions"], int(found["count"]["sessions"].iloc[0])
-st.markdown(f"**{total:,}** matching session(s)" + (f"; the newest {len(matches)} listed." if total > len(matches) else "."))  # fmt: skip
+listed = f"; the newest {len(matches)} listed." if total > len(matches) else "."
+st.markdown(f"**{total:,}** matching session(s){listed}")
 st.dataframe(
     matches,
     hide_index=True,
