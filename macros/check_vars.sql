@@ -14,14 +14,14 @@
     {% endif %}
   {% endif %}
   {% for name in ['response_window_hours', 'session_expiry_hours', 'session_idle_close_hours',
-                  'conversion_window_days', 'late_arrival_hours', 'at_risk_waiting_hours',
+                  'conversion_window_days', 'at_risk_waiting_hours',
                   'about_to_expire_hours'] %}
     {% set value = var(name) %}
-    {% set smallest_ok = 0 if name == 'late_arrival_hours' else 0.000001 %}
+    {% set smallest_ok = 0.000001 %}
     {% if value is not number or value is boolean or value < smallest_ok %}
       {% do exceptions.raise_compiler_error(
           "var " ~ name ~ " is '" ~ value ~ "'; it must be a "
-          ~ ("number >= 0" if name == 'late_arrival_hours' else "positive number")
+          ~ "positive number"
           ~ " (see the vars table in README.md).") %}
     {% endif %}
   {% endfor %}

@@ -55,15 +55,48 @@
 {%- endmacro %}
 
 
-{#- The common tail of a base model: serialise the landing row of quarantined rows only, and
-    mark clean copies of a key already taken as collapsed duplicates (metrics.md §8). Only the
-    keys that occur more than once are ranked: a window over every row would carry every
-    column through a sort of the whole table.
+{#- The tail of a `base_chat__<table>_landed` model: the rows this build loads, typed, with the
+    first row-local rule each breaks (`quarantine_rule`). The landing row is serialised to JSON
+    (`raw_row`, the row as landed) for every row (`raw_rows='all'`, the small tables, so that a
+    row quarantined later by a rule across rows keeps its landed text) or only for quarantined
+    rows (`raw_rows='quarantined'`: messages, where serialising every row would cost more than
+    the rest of staging). `_loaded_invocation_id` says which build loaded the row. -#}
+{% macro landed_tail(checked_cte, drop_columns=[], raw_rows='all') -%}
+, final as (
+    {{ landed_columns(checked_cte, drop_columns, raw_rows) }}
+)
+
+select * from final
+{%- endmacro %}
+
+
+{#- The select of landed_tail, for models that go on with the rows (shops, agents). -#}
+{% macro landed_columns(checked_cte, drop_columns=[], raw_rows='all') -%}
+    select
+        * exclude (_landing_row{% for c in drop_columns %}, {{ c }}{% endfor %}),
+        {% if raw_rows == 'all' -%}
+        {{ raw_row_json('_landing_row') }} as raw_row,
+        {%- else -%}
+        case when quarantine_rule is not null then {{ raw_row_json('_landing_row') }} end
+            as raw_row,
+        {%- endif %}
+        {{ this_invocation() }} as _loaded_invocation_id
+    from {{ checked_cte }}
+{%- endmacro %}
+
+
+{#- The common tail of a base model (every landed row, with the decisions that need other
+    rows): mark clean copies of a key already taken as collapsed duplicates (metrics.md §8).
+    Only the keys that occur more than once are ranked: a window over every row would carry
+    every column through a sort of the whole table.
     With `conflict_columns`, clean copies of one key that disagree on any of those columns are
     not collapsed: every copy is quarantined as `duplicate_conflict` (no rule says which copy is
     right); copies that agree collapse as usual. Without it (messages), copies collapse to the
-    first in `order_by`, as the contract says. -#}
-{% macro finish_base_model(checked_cte, key_columns, order_by, drop_columns=[], conflict_columns=none) -%}
+    first in `order_by`, as the contract says.
+    A row quarantined here or by a rule across rows and tables has no raw_row from its landing
+    when its table keeps JSON only for row-local rules (messages): it gets the JSON of its typed
+    `raw_row_columns`. -#}
+{% macro finish_base_model(checked_cte, key_columns, order_by, conflict_columns=none, raw_row_columns=none) -%}
 {%- set keys = key_columns | join(', ') -%}
 , duplicate_keys as (
     select {{ keys }}
@@ -100,8 +133,15 @@ resolved as (
 
 with_raw_rows as (
     select
-        * exclude (_landing_row{% for c in drop_columns %}, {{ c }}{% endfor %}),
-        case when quarantine_rule is not null then {{ raw_row_json('_landing_row') }} end as raw_row
+        * exclude (raw_row),
+        case
+            when quarantine_rule is not null
+                {%- if raw_row_columns %}
+                then coalesce(raw_row, {{ json_object_of(raw_row_columns) }})
+                {%- else %}
+                then raw_row
+                {%- endif %}
+        end as raw_row
     from {{ checked_cte }}
 ),
 
@@ -131,6 +171,16 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- A JSON object (text) of the named columns of the current row: `{"a": ..., "b": ...}`. -#}
+{% macro json_object_of(columns) -%}
+  {{ return(adapter.dispatch('json_object_of', 'chat_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_object_of(columns) -%}
+  cast(to_json({ {%- for c in columns %}'{{ c }}': {{ c }}{% if not loop.last %}, {% endif %}{% endfor -%} }) as varchar)
 {%- endmacro %}
 
 

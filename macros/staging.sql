@@ -29,8 +29,9 @@ select * from final
 {#- One row per conversation of the clean messages: its shop (one per conversation, see
     conversation_shop_conflict) and the time of its first buyer message (metrics.md §1), which
     opens its first session. Actions and ratings are checked against it: a conversation without
-    a buyer message can have no session (`conversation_unknown`). -#}
-{% macro conversations_of_clean_messages() -%}
+    a buyer message can have no session (`conversation_unknown`). With `of_rows` (a CTE with a
+    conversation_id column), only the conversations those rows name. -#}
+{% macro conversations_of_clean_messages(of_rows=none) -%}
     select
         conversation_id,
         min(shop_id) as conversation_shop_id,
@@ -44,6 +45,9 @@ select * from final
             end
         ) as first_buyer_message_at
     from {{ ref('stg_chat__messages') }}
+    {%- if of_rows %}
+    where conversation_id in (select {{ of_rows }}.conversation_id from {{ of_rows }})
+    {%- endif %}
     group by conversation_id
 {%- endmacro %}
 

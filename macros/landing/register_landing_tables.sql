@@ -29,20 +29,38 @@
 -#}
 {% macro register_landing_tables() %}
   {% if not execute %}{{ return('') }}{% endif %}
+  {#- only a build (or run) loads landing files; `dbt test`, `docs generate` and the like keep
+      what the last build registered (registering would mark files loaded that no model read) -#}
+  {% if flags.WHICH not in ('build', 'run') and run_query(
+      "select count(*) from information_schema.tables where table_schema = 'landing' "
+      ~ "and table_name = 'refresh_log'").columns[0].values()[0] > 0 %}
+    {{ return('select 1 as landing_registered') }}
+  {% endif %}
   {% set raw_dir = landing_dir() %}
   {% set contract = landing_contract() %}
   {% do run_query('create schema if not exists landing') %}
-  {% do run_query(
-      'create or replace table landing.landing_files ('
-      ~ 'source_table varchar, source_file varchar, file_format varchar, records bigint, '
-      ~ 'repeated_header_lines bigint)') %}
-  {% do run_query(
-      'create or replace table landing.rejected_lines ('
-      ~ 'source_table varchar, source_file varchar, line bigint, column_name varchar, '
-      ~ 'error_type varchar, error_message varchar, csv_line varchar)') %}
+  {#- every table's form and files, as they are now (stops on a missing or ambiguous table) -#}
+  {% set found = {} %}
   {% for table, spec in contract.items() %}
-    {% do _register_landing_table(raw_dir, table, spec) %}
+    {% do found.update({table: _find_landing_table(raw_dir, table, spec)}) %}
   {% endfor %}
+  {% set decision = decide_refresh_mode(found) %}
+  {% if decision.mode == 'full' %}
+    {% do run_query(
+        'create or replace table landing.landing_files ('
+        ~ 'source_table varchar, source_file varchar, file_format varchar, records bigint, '
+        ~ 'repeated_header_lines bigint, file_size bigint, file_modified_at timestamp, '
+        ~ 'loaded_invocation_id varchar)') %}
+    {% do run_query(
+        'create or replace table landing.rejected_lines ('
+        ~ 'source_table varchar, source_file varchar, line bigint, column_name varchar, '
+        ~ 'error_type varchar, error_message varchar, csv_line varchar, '
+        ~ 'loaded_invocation_id varchar)') %}
+  {% endif %}
+  {% for table, spec in contract.items() %}
+    {% do _register_landing_table(table, spec, found[table], decision.mode) %}
+  {% endfor %}
+  {% do record_refresh(decision) %}
   {{ return('select 1 as landing_registered') }}
 {% endmacro %}
 
@@ -72,7 +90,9 @@
 {% endmacro %}
 
 
-{% macro _register_landing_table(raw_dir, table, spec) %}
+{#- Where a landing table is: (kind, pattern, files), or none for an absent optional table.
+    Stops the build on a table in two forms and on a missing required table. -#}
+{% macro _find_landing_table(raw_dir, table, spec) %}
   {% set base = raw_dir ~ '/' ~ table %}
   {% set forms = [] %}
   {% for kind, pattern, patterns in [
@@ -101,6 +121,28 @@
           ~ ".csv/.csv.gz files "
           ~ "(set CHAT_RAW_DIR to the landing folder; it is now '" ~ raw_dir ~ "').") %}
     {% endif %}
+    {{ return(none) }}
+  {% endif %}
+  {{ return(forms[0]) }}
+{% endmacro %}
+
+
+{#- Register a landing table for this build: the files it has not loaded before (all of them
+    in a full recompute) are checked, counted in landing.landing_files, their rejected CSV lines
+    kept, and the view `landing.<table>` reads exactly those files: what this build loads. -#}
+{% macro _register_landing_table(table, spec, found, mode) %}
+  {% set files = [] %}
+  {% if found is not none %}
+    {% set loaded = [] %}
+    {% if mode != 'full' %}
+      {% set rows = run_query("select source_file from landing.landing_files where source_table = "
+          ~ _sql_literal(table)) %}
+      {% set loaded = rows.columns[0].values() | list %}
+    {% endif %}
+    {% for file in found[2] if file not in loaded %}{% do files.append(file) %}{% endfor %}
+  {% endif %}
+
+  {% if files | length == 0 %}
     {% set cols = [] %}
     {% for name, must in spec.columns %}
       {% do cols.append('cast(null as varchar) as ' ~ name) %}
@@ -110,13 +152,22 @@
     {{ return(none) }}
   {% endif %}
 
-  {% set kind, pattern, files = forms[0] %}
+  {% set kind = found[0] %}
   {% do _check_not_empty(table, files) %}
   {% if kind == 'csv' %}
     {% do _register_csv_table(table, spec, files) %}
   {% else %}
-    {% do _register_parquet_table(table, spec, pattern, files) %}
+    {% do _register_parquet_table(table, spec, files) %}
   {% endif %}
+  {#- when and how big each newly loaded file was: a later change is detected against this -#}
+  {% do run_query(
+      "update landing.landing_files as f set file_size = b.size, "
+      ~ "file_modified_at = cast(b.last_modified as timestamp), loaded_invocation_id = "
+      ~ _sql_literal(invocation_id) ~ " from read_blob(" ~ _sql_list(files) ~ ") as b "
+      ~ "where f.source_file = b.filename and f.loaded_invocation_id is null") %}
+  {% do run_query(
+      "update landing.rejected_lines set loaded_invocation_id = " ~ _sql_literal(invocation_id)
+      ~ " where loaded_invocation_id is null") %}
 {% endmacro %}
 
 
@@ -167,9 +218,10 @@
 {#- Parquet: every file must be Parquet (magic bytes `PAR1` at both ends; files over 256 MB
     are left to DuckDB's reader, whose error also names the file) and hold every required
     column; the view reads all files by column name. -#}
-{% macro _register_parquet_table(table, spec, pattern, files) %}
+{% macro _register_parquet_table(table, spec, files) %}
+  {% set pattern = _sql_list(files) %}
   {% set not_parquet = run_query(
-      "select filename from read_blob(" ~ _sql_literal(pattern) ~ ") "
+      "select filename from read_blob(" ~ pattern ~ ") "
       ~ "where size <= 268435456 and (size < 12 or content[1:4] <> 'PAR1'::blob "
       ~ "or content[-4:] <> 'PAR1'::blob) order by filename") %}
   {% if not_parquet.rows | length > 0 %}
@@ -180,7 +232,7 @@
   {% endif %}
 
   {% set schemas = run_query(
-      "select file_name, lower(name) from parquet_schema(" ~ _sql_literal(pattern)
+      "select file_name, lower(name) from parquet_schema(" ~ pattern
       ~ ") order by file_name") %}
   {% set by_file = {} %}
   {% for row in schemas.rows %}
@@ -193,9 +245,9 @@
   {% do run_query(
       "insert into landing.landing_files (source_table, source_file, file_format, records) "
       ~ "select " ~ _sql_literal(table) ~ ", file_name, 'parquet', "
-      ~ "num_rows from parquet_file_metadata(" ~ _sql_literal(pattern) ~ ")") %}
+      ~ "num_rows from parquet_file_metadata(" ~ pattern ~ ")") %}
 
-  {% set reader = "read_parquet(" ~ _sql_literal(pattern) ~ ", union_by_name = true, filename = true)" %}
+  {% set reader = "read_parquet(" ~ pattern ~ ", union_by_name = true, filename = true)" %}
   {% set described = run_query('describe select * from ' ~ reader) %}
   {% set present = {} %}
   {% for row in described.rows %}
@@ -384,7 +436,8 @@
     {% do header_names.append(" when 'c" ~ loop.index ~ "' then " ~ _sql_literal(name)) %}
   {% endfor %}
   {% do run_query(
-      "insert into landing.rejected_lines "
+      "insert into landing.rejected_lines (source_table, source_file, line, column_name, "
+      ~ "error_type, error_message, csv_line) "
       ~ "select " ~ _sql_literal(table) ~ ", " ~ _sql_literal(file) ~ ", line, "
       ~ "case column_name" ~ header_names | join('') ~ " end, "
       ~ "error_type, error_message, trim(csv_line, chr(13) || chr(10)) "
@@ -400,7 +453,8 @@
   {% endif %}
   {% set repeated_headers = parsed.rows[0][1] %}
   {% do run_query(
-      "insert into landing.landing_files select " ~ _sql_literal(table) ~ ", "
+      "insert into landing.landing_files (source_table, source_file, file_format, records, "
+      ~ "repeated_header_lines) select " ~ _sql_literal(table) ~ ", "
       ~ _sql_literal(file) ~ ", 'csv', " ~ parsed.rows[0][0] ~ " + count(distinct line), "
       ~ repeated_headers ~ " from landing_reject_errors") %}
   {% if repeated_headers > 0 %}

@@ -24,34 +24,28 @@
 -- See DECISIONS.md, "The session walk", for why this equals the sequential walk.
 {{ config(
     materialized='incremental',
-    unique_key='conversation_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
 ) }}
--- depends_on: {{ ref('stg_chat__conversation_actions') }}
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
 
 with recursive
-{% if is_incremental() %}
--- An incremental refresh re-walks only the conversations new rows (or time) can change:
--- see macros/incremental.sql. Computed once, read by messages and actions.
-refresh_scope as {{ refresh_scope_conversations(this) }},
-{% endif %}
 
+-- An incremental refresh re-walks only the conversations what arrived (or time) can change
+-- (int_refresh_scope; macros/refresh.sql).
 messages as (
     select * from {{ ref('stg_chat__messages') }}
-    where created_at <= {{ as_of_timestamp() }}
-    {% if is_incremental() %}
-        and conversation_id in (select conversation_id from refresh_scope)
-    {% endif %}
+    where
+        created_at <= {{ as_of_timestamp() }}
+        {{ in_refresh_scope() }}
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    {% if is_incremental() %}
-    where conversation_id in (select conversation_id from refresh_scope)
-    {% endif %}
+    where true {{ in_refresh_scope() }}
 ),
 
 message_events as (

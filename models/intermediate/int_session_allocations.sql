@@ -3,11 +3,20 @@
 -- agent than the previous one in the session is a transfer (§9.1); one to the agent already
 -- holding continues the hold (§9.4). An allocation while no session is open is in no session
 -- and counts nowhere.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
+) }}
+
 with members as (
     select * from {{ ref('int_conversation_events_sessionized') }}
     where
         is_allocation
         and is_session_member
+        {{ in_refresh_scope() }}
 ),
 
 sequenced as (

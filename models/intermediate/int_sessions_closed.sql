@@ -1,8 +1,9 @@
 {{ config(
     materialized='incremental',
-    unique_key='conversation_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
 ) }}
 -- One row per session (metrics.md §2): who opened it, when, and how and when it closed; whether
 -- the buyer was left waiting (abandoned) or it was resolved, and when (§9.1).
@@ -11,10 +12,8 @@
 -- and is otherwise still open (closed_at and close_reason null).
 with events as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    {% if is_incremental() %}
-    -- only the conversations the walk rewrote in this run
-    where conversation_id in {{ conversations_rewalked_now() }}
-    {% endif %}
+    -- only the conversations this refresh recomputes
+    where true {{ in_refresh_scope() }}
 ),
 
 openings as (

@@ -1,4 +1,10 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
+) }}
 
 -- Why a session leaves the rates, if it does (metrics.md §4): holiday mode at its start,
 -- an upheld report, or a "no reply needed" mark. Report and mark actions apply to the latest
@@ -6,6 +12,7 @@
 -- earlier one.
 with sessions as (
     select * from {{ ref('int_sessions_with_response_flags') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 holiday_periods as (
@@ -16,6 +23,7 @@ actions as (
     select * from {{ ref('int_conversation_events_sessionized') }}
     where action_type in ('MARK_NO_REPLY_NEEDED', 'REPORT_BUYER')
         and session_opener_seq is not null
+        {{ in_refresh_scope() }}
 ),
 
 holiday_sessions as (

@@ -1,16 +1,27 @@
 -- The rating of each session (metrics.md §6): a rating belongs to its conversation's latest
 -- session that started at or before rated_at; of several on one session the latest counts.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
+) }}
+
 with sessions as (
     select
         conversation_id,
         session_opener_seq,
         started_at
     from {{ ref('int_sessions_closed') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 ratings as (
     select * from {{ ref('stg_chat__session_ratings') }}
-    where rated_at <= {{ as_of_timestamp() }}
+    where
+        rated_at <= {{ as_of_timestamp() }}
+        {{ in_refresh_scope() }}
 ),
 
 rating_sessions as (

@@ -1,33 +1,26 @@
 {{ config(
     materialized='incremental',
-    unique_key='conversation_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
 ) }}
 -- The 24-hour response flag of every session (metrics.md §3): clock start, deadline, first
 -- human reply after the clock-start message (in walk order), status and first response time;
 -- and its responses (§9.1: human replies while the buyer waits) with their total time.
 {% set window_hours = var('response_window_hours') %}
 
-with
-{% if is_incremental() %}
--- only the conversations the walk rewrote in this run (computed once, read twice)
-rewalked as {{ conversations_rewalked_now() }},
-{% endif %}
-
-sessions as (
+-- only the conversations this refresh recomputes
+with sessions as (
     select * from {{ ref('int_sessions_closed') }}
-    {% if is_incremental() %}
-    where conversation_id in (select conversation_id from rewalked)
-    {% endif %}
+    where true {{ in_refresh_scope() }}
 ),
 
 members as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    where is_session_member
-    {% if is_incremental() %}
-        and conversation_id in (select conversation_id from rewalked)
-    {% endif %}
+    where
+        is_session_member
+        {{ in_refresh_scope() }}
 ),
 
 session_counts as (

@@ -1,4 +1,10 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
+) }}
 
 -- The agent answerable for each session (metrics.md §5): the sender_id of the first human reply
 -- where there is one (even a null sender_id: the contract does not require it of a reply, and
@@ -8,10 +14,12 @@
 -- allocation, transfers).
 with sessions as (
     select * from {{ ref('int_sessions_with_exclusions') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('int_session_allocations') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 -- metrics.md §9.1: the first allocation inside the session, and its transfers

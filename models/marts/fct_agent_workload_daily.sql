@@ -2,176 +2,98 @@
 -- the agent received and the transfers in and out, the most sessions the agent held at one
 -- instant of that date, and that peak against the agent's capacity ("kepadatan kerja").
 --
--- An agent holds a session from an allocation to it (inside the session, §5) until the first
--- of: the session's next allocation to another agent, its close, as_of. An allocation to the
--- agent already holding continues the hold. All sessions count, excluded ones too. Holds are
--- half-open [start, end): a hold ending exactly at local midnight does not reach the next date,
--- and two holds meeting at one instant are never held together. The peak is an interval
--- overlap, computed set-based as a sweep: +1 at each hold's start, -1 at its end, a 0 marker at
--- the start of each local date, and a running sum per agent in time order (at one instant the
--- ends first, then the date marker, then the starts).
-{% set as_of = as_of_timestamp() %}
+-- Holds and their local dates come from int_agent_workload_days (all sessions, excluded ones
+-- too). The peak is an interval overlap, computed set-based as a sweep per agent and date:
+-- each hold covering the date, clipped to it, adds +1 at its start and -1 at its end; a running
+-- sum in time order (at one instant the ends first) gives the sessions held, and its maximum is
+-- the peak. Holds are half-open, so two holds meeting at one instant are never held together.
+-- Incremental by (shop, agent, date): a refresh recomputes the dates its conversations touch,
+-- now or before this build (int_refresh_previous_keys), and removes the others' stale rows.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_keys('workload') }}",
+) }}
 
-with allocations as (
-    select * from {{ ref('int_session_allocations') }}
-),
-
-sessions as (
-    select * from {{ ref('int_sessions_closed') }}
-),
-
-shops as (
-    select * from {{ ref('stg_chat__shops') }}
+with workload_days as (
+    select * from {{ ref('int_agent_workload_days') }}
 ),
 
 agents as (
     select * from {{ ref('stg_chat__agents') }}
 ),
 
-hold_starts as (
-    select
-        conversation_id,
-        session_opener_seq,
-        shop_id,
-        agent_id,
-        allocated_at as hold_start_at,
-        lead(allocated_at) over (
-            partition by conversation_id, session_opener_seq order by walk_seq
-        ) as next_hold_start_at
-    from allocations
-    where is_hold_start
+-- the (shop, agent, date) rows this build writes: all, or in a refresh those its
+-- conversations touch now or touched before
+keys as (
+    {{ refresh_keys_of('workload') }}
 ),
 
-holds as (
-    select
-        hold_starts.shop_id,
-        hold_starts.agent_id,
-        shops.timezone,
-        hold_starts.hold_start_at,
-        least(
-            coalesce(hold_starts.next_hold_start_at, {{ as_of }}),
-            coalesce(sessions.closed_at, {{ as_of }}),
-            {{ as_of }}
-        ) as hold_end_at
-    from hold_starts
-    inner join sessions
-        on hold_starts.conversation_id = sessions.conversation_id
-        and hold_starts.session_opener_seq = sessions.session_opener_seq
-    inner join shops
-        on hold_starts.shop_id = shops.shop_id
+days as (
+    select workload_days.*
+    from workload_days
+    {% if is_incremental() %}
+        inner join keys
+            on workload_days.shop_id = keys.shop_id
+            and workload_days.agent_id = keys.agent_id
+            and workload_days.workload_date = keys.workload_date
+    {% endif %}
 ),
 
--- an empty hold [t, t) covers no instant: it holds nothing (its allocation still counts)
-covering_holds as (
-    select
-        *,
-        {{ local_date('hold_start_at', 'timezone') }} as first_date,
-        {{ local_date("hold_end_at - interval '1' microsecond", 'timezone') }} as last_date
-    from holds
-    where hold_end_at > hold_start_at
-),
-
-held_dates as (
-    select distinct
-        covering_holds.shop_id,
-        covering_holds.agent_id,
-        covering_holds.timezone,
-        date_range.workload_date
-    from covering_holds
-    {{ date_range_join('covering_holds.first_date', 'covering_holds.last_date', 'workload_date') }}
-),
-
-dated_allocations as (
-    select
-        allocations.shop_id,
-        allocations.agent_id,
-        allocations.previous_agent_id,
-        allocations.is_transfer,
-        {{ local_date('allocations.allocated_at', 'shops.timezone') }} as workload_date
-    from allocations
-    inner join shops
-        on allocations.shop_id = shops.shop_id
-),
-
-received as (
+counts as (
     select
         shop_id,
         agent_id,
         workload_date,
-        cast(count(*) as bigint) as allocations_received,
-        cast(sum(case when is_transfer then 1 else 0 end) as bigint) as transfers_in
-    from dated_allocations
+        cast(sum(allocations_received) as bigint) as allocations_received,
+        cast(sum(transfers_in) as bigint) as transfers_in,
+        cast(sum(transfers_out) as bigint) as transfers_out
+    from days
     group by shop_id, agent_id, workload_date
 ),
 
-lost as (
+-- each hold covering a date, clipped to that local date
+clipped_holds as (
     select
         shop_id,
-        previous_agent_id as agent_id,
+        agent_id,
         workload_date,
-        cast(count(*) as bigint) as transfers_out
-    from dated_allocations
-    where is_transfer
-    group by shop_id, previous_agent_id, workload_date
+        greatest(hold_start_at, {{ local_midnight_utc('workload_date', 'timezone') }})
+            as clipped_start_at,
+        least(hold_end_at, {{ local_midnight_utc(add_days('workload_date', 1), 'timezone') }})
+            as clipped_end_at
+    from days
+    where hold_start_at is not null
 ),
 
-workload_days as (
-    select
-        shop_id,
-        agent_id,
-        workload_date
-    from held_dates
-    union
-    select
-        shop_id,
-        agent_id,
-        workload_date
-    from received
-    union
-    select
-        shop_id,
-        agent_id,
-        workload_date
-    from lost
-),
-
--- the sweep: ends (0) before the date marker (1) before starts (2) at one instant
 sweep_events as (
     select
         shop_id,
         agent_id,
-        hold_start_at as event_at,
-        2 as event_order,
-        1 as delta,
-        first_date as event_date
-    from covering_holds
-    union all
-    select
-        shop_id,
-        agent_id,
-        hold_end_at as event_at,
-        0 as event_order,
-        -1 as delta,
-        {{ local_date('hold_end_at', 'timezone') }} as event_date
-    from covering_holds
-    union all
-    select
-        shop_id,
-        agent_id,
-        {{ local_midnight_utc('workload_date', 'timezone') }} as event_at,
+        workload_date,
+        clipped_start_at as event_at,
         1 as event_order,
-        0 as delta,
-        workload_date as event_date
-    from held_dates
+        1 as delta
+    from clipped_holds
+    union all
+    select
+        shop_id,
+        agent_id,
+        workload_date,
+        clipped_end_at as event_at,
+        0 as event_order,
+        -1 as delta
+    from clipped_holds
 ),
 
 levels as (
     select
         shop_id,
         agent_id,
-        event_date,
+        workload_date,
         sum(delta) over (
-            partition by shop_id, agent_id
+            partition by shop_id, agent_id, workload_date
             order by event_at, event_order
             rows between unbounded preceding and current row
         ) as held_sessions
@@ -182,40 +104,33 @@ peaks as (
     select
         shop_id,
         agent_id,
-        event_date as workload_date,
+        workload_date,
         max(held_sessions) as peak_concurrent_sessions
     from levels
-    group by shop_id, agent_id, event_date
+    group by shop_id, agent_id, workload_date
 ),
 
 final as (
     select
-        workload_days.shop_id,
-        workload_days.agent_id,
-        workload_days.workload_date,
-        coalesce(received.allocations_received, 0) as allocations_received,
-        coalesce(received.transfers_in, 0) as transfers_in,
-        coalesce(lost.transfers_out, 0) as transfers_out,
+        counts.shop_id,
+        counts.agent_id,
+        counts.workload_date,
+        counts.allocations_received,
+        counts.transfers_in,
+        counts.transfers_out,
         cast(coalesce(peaks.peak_concurrent_sessions, 0) as bigint) as peak_concurrent_sessions,
         agents.max_concurrent_sessions,
         cast(coalesce(peaks.peak_concurrent_sessions, 0) as double)
-        / nullif(agents.max_concurrent_sessions, 0) as peak_saturation
-    from workload_days
-    left join received
-        on workload_days.shop_id = received.shop_id
-        and workload_days.agent_id = received.agent_id
-        and workload_days.workload_date = received.workload_date
-    left join lost
-        on workload_days.shop_id = lost.shop_id
-        and workload_days.agent_id = lost.agent_id
-        and workload_days.workload_date = lost.workload_date
+        / nullif(agents.max_concurrent_sessions, 0) as peak_saturation,
+        {{ this_invocation() }} as built_invocation_id
+    from counts
     left join peaks
-        on workload_days.shop_id = peaks.shop_id
-        and workload_days.agent_id = peaks.agent_id
-        and workload_days.workload_date = peaks.workload_date
+        on counts.shop_id = peaks.shop_id
+        and counts.agent_id = peaks.agent_id
+        and counts.workload_date = peaks.workload_date
     left join agents
-        on workload_days.shop_id = agents.shop_id
-        and workload_days.agent_id = agents.agent_id
+        on counts.shop_id = agents.shop_id
+        and counts.agent_id = agents.agent_id
 )
 
 select * from final

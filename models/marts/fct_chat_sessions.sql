@@ -1,7 +1,17 @@
 -- One row per chat session: its bounds, 24-hour response flag, exclusion, responsible agent,
 -- rating and attributed orders (metrics.md §2–§6). session_date is the shop's local date.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
+) }}
+-- depends_on: {{ ref('int_refresh_previous_keys') }}
+
 with sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 shops as (
@@ -10,6 +20,7 @@ shops as (
 
 ratings as (
     select * from {{ ref('int_sessions_with_ratings') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 orders as (
@@ -18,6 +29,7 @@ orders as (
         cast(count(*) as bigint) as attributed_order_count,
         sum(amount) as attributed_order_amount
     from {{ ref('int_orders_attributed') }}
+    where true {{ in_refresh_scope() }}
     group by session_id
 ),
 
@@ -87,7 +99,8 @@ joined as (
 final as (
     select
         *,
-        {{ verdict_explanation() }} as verdict_explanation
+        {{ verdict_explanation() }} as verdict_explanation,
+        {{ this_invocation() }} as built_invocation_id
     from joined
 )
 

@@ -4,25 +4,39 @@
 -- version at as_of) stamped at or before as_of; rows the walk skips (notifications, entering
 -- the chat, invisible replies) are here too, marked as having no effect. Implicit closes
 -- (EXPIRED, IDLE) are not rows: fct_chat_sessions has their instant and reason.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_scope() }}
+-- depends_on: {{ ref('int_refresh_scope') }}",
+) }}
+
 with messages as (
     select * from {{ ref('stg_chat__messages') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where
+        created_at <= {{ as_of_timestamp() }}
+        {{ in_refresh_scope() }}
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 walk as (
     select * from {{ ref('int_conversation_events_sessionized') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('int_session_allocations') }}
+    where true {{ in_refresh_scope() }}
 ),
 
 rows_of_conversations as (

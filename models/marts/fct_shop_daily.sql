@@ -1,8 +1,21 @@
 -- One row per (shop_id, session_date) from the shop's first session to the local date of
 -- as_of (quiet days get zeros): the daily facts of metrics.md §7 over all the shop's sessions,
 -- unassigned ones included, plus the 7-day rolling rate the seller center shows; and the service
--- levels of §9.2, with the 7-day first-response tier.
-with sessions as (
+-- levels of §9.2, with the 7-day first-response tier. Incremental by (shop, date): a refresh
+-- rewrites the days of the sessions it recomputed and the six after each (their 7-day windows),
+-- and the calendar dates the mart lacks (int_refresh_keys, kind shop_daily).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_keys('shop_daily') }}",
+) }}
+
+with keys as (
+    {{ refresh_keys_of('shop_daily') }}
+),
+
+all_sessions as (
     select * from {{ ref('fct_chat_sessions') }}
 ),
 
@@ -12,16 +25,16 @@ shops as (
 
 shop_ranges as (
     select
-        sessions.shop_id,
-        min(sessions.session_date) as first_session_date,
+        all_sessions.shop_id,
+        min(all_sessions.session_date) as first_session_date,
         {{ local_date(as_of_timestamp(), 'shops.timezone') }} as as_of_date
-    from sessions
+    from all_sessions
     inner join shops
-        on sessions.shop_id = shops.shop_id
-    group by sessions.shop_id, shops.timezone
+        on all_sessions.shop_id = shops.shop_id
+    group by all_sessions.shop_id, shops.timezone
 ),
 
-calendar as (
+full_calendar as (
     select
         shop_ranges.shop_id,
         date_range.session_date,
@@ -29,6 +42,41 @@ calendar as (
     from shop_ranges
     {{ date_range_join(
         'shop_ranges.first_session_date', 'shop_ranges.as_of_date', 'session_date') }}
+),
+
+-- the rows this build writes
+calendar as (
+    select full_calendar.*
+    from full_calendar
+    {% if is_incremental() %}
+        inner join keys
+            on full_calendar.shop_id = keys.shop_id
+            and full_calendar.session_date = keys.session_date
+    {% endif %}
+),
+
+-- and the days their 7-day windows read
+window_days as (
+    select distinct
+        full_calendar.shop_id,
+        full_calendar.session_date
+    from full_calendar
+    {% if is_incremental() %}
+        inner join calendar
+            on full_calendar.shop_id = calendar.shop_id
+            and full_calendar.session_date
+            between calendar.window_start_date and calendar.session_date
+    {% endif %}
+),
+
+sessions as (
+    select all_sessions.*
+    from all_sessions
+    {% if is_incremental() %}
+        inner join window_days
+            on all_sessions.shop_id = window_days.shop_id
+            and all_sessions.session_date = window_days.session_date
+    {% endif %}
 ),
 
 daily as (
@@ -42,13 +90,13 @@ daily as (
 
 filled as (
     select
-        calendar.shop_id,
-        calendar.session_date,
+        window_days.shop_id,
+        window_days.session_date,
         {{ filled_daily_metrics('daily') }}
-    from calendar
+    from window_days
     left join daily
-        on calendar.shop_id = daily.shop_id
-        and calendar.session_date = daily.session_date
+        on window_days.shop_id = daily.shop_id
+        and window_days.session_date = daily.session_date
 ),
 
 -- metrics.md §9.2: the continuous median first response over the non-excluded sessions of the
@@ -91,7 +139,7 @@ window_tiers as (
         )
 ),
 
-final as (
+rolled as (
     select
         filled.*,
         shops.platform,
@@ -111,6 +159,16 @@ final as (
         partition by filled.shop_id order by filled.session_date
         rows between 6 preceding and current row
     )
+),
+
+final as (
+    select
+        rolled.*,
+        {{ this_invocation() }} as built_invocation_id
+    from rolled
+    inner join calendar
+        on rolled.shop_id = calendar.shop_id
+        and rolled.session_date = calendar.session_date
 )
 
 select * from final

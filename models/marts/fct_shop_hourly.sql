@@ -2,8 +2,27 @@
 -- sessions' starts, the session counts and 24-hour rate of §7 and the median first response.
 -- Only hours that have sessions; on a daylight-saving fall-back day the repeated local hour
 -- is one row (it is one wall-clock hour of that date).
-with sessions as (
-    select * from {{ ref('fct_chat_sessions') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_refresh_keys('shop_day') }}",
+) }}
+
+-- incremental by day: a refresh recomputes every hour of the days of the sessions it
+-- recomputed, as they are now and as they were (int_refresh_keys)
+with keys as (
+    {{ refresh_keys_of('shop_day') }}
+),
+
+sessions as (
+    select sessions.*
+    from {{ ref('fct_chat_sessions') }} as sessions
+    {% if is_incremental() %}
+        inner join keys
+            on sessions.shop_id = keys.shop_id
+            and sessions.session_date = keys.session_date
+    {% endif %}
 ),
 
 hourly as (
@@ -41,7 +60,8 @@ final as (
         responded_within_window_sessions,
         {{ response_rate('responded_within_window_sessions', 'counted_sessions') }}
             as response_rate_24h,
-        median_first_response_seconds
+        median_first_response_seconds,
+        {{ this_invocation() }} as built_invocation_id
     from hourly
 )
 

@@ -6,11 +6,14 @@
   what to do (`chat_warehouse.locks`).
 - `configure_connection` registers the file operations the publishing hook needs
   (`macros/publish.sql`; SQL cannot rename files): `chat_remove_file(path)` and
-  `chat_replace_file(source, destination)` (`chat_warehouse.publish`).
+  `chat_replace_file(source, destination)` (`chat_warehouse.publish`); and
+  `chat_code_fingerprint()`, a hash of the project's SQL and seeds, which tells the refresh
+  hook that the rules changed (`macros/refresh.sql`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,22 @@ from duckdb.sqltypes import VARCHAR
 
 from chat_warehouse.locks import WarehouseLocked, check_writable
 from chat_warehouse.publish import remove_file, replace_file
+
+# What a project's results depend on besides the data and the vars: a change to any of these
+# files makes the next build a full recompute (macros/refresh.sql, rules_fingerprint).
+_CODE_GLOBS = ("models/**/*.sql", "macros/**/*.sql", "seeds/**/*.csv")
+
+
+def code_fingerprint() -> str:
+    """sha256 over the SQL of the models and macros and the seeds of the project in the
+    working directory (dbt runs from the project root)."""
+    digest = hashlib.sha256()
+    root = Path.cwd()
+    for pattern in _CODE_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class Plugin(BasePlugin):
@@ -41,3 +60,4 @@ class Plugin(BasePlugin):
         conn.create_function(
             "chat_replace_file", replace_file, [VARCHAR, VARCHAR], VARCHAR, side_effects=True
         )
+        conn.create_function("chat_code_fingerprint", code_fingerprint, [], VARCHAR)

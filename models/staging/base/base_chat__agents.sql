@@ -2,6 +2,12 @@
 -- Copies of an agent_id collapse to one when they agree on shop, role and capacity (of
 -- differing nicknames the alphabetically first is kept); when they disagree, every copy is
 -- quarantined (duplicate_conflict).
+-- Loaded only in a full recompute: a new agents file makes the build one (macros/refresh.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+) }}
 with source as (
     select * from {{ source('landing', 'agents') }}
 ),
@@ -36,8 +42,11 @@ checked as (
             when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
         end as quarantine_rule
     from typed
+),
+
+landed as (
+    {{ landed_columns('checked', drop_columns=['max_concurrent_sessions_raw']) }}
 )
 
-{{ finish_base_model('checked', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions',
-    drop_columns=['max_concurrent_sessions_raw'],
+{{ finish_base_model('landed', ['agent_id'], 'shop_id, nickname, role, max_concurrent_sessions',
     conflict_columns=['shop_id', 'role', 'max_concurrent_sessions']) }}

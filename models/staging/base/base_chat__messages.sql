@@ -1,63 +1,59 @@
--- Every landing row of `messages`, typed, with the first contract rule it breaks (or null).
--- Rows sharing a message_id collapse to the one with the earliest created_at (metrics.md §8).
--- The free-text `content` is not kept (the metrics need only the allocation's agent_id, and
--- message text is personal data); a quarantined row keeps it in raw_row.
-{% set landing_types = landing_column_types(source('landing', 'messages')) %}
+-- Every landed row of `messages` with the decisions that need other rows: a conversation
+-- belongs to the shop of its earliest valid row (rows naming another shop are quarantined,
+-- conversation_shop_conflict), and rows sharing a message_id collapse to the one with the
+-- earliest created_at (metrics.md §8). Incremental by conversation: a refresh decides again
+-- for the conversations of the rows it loaded and of earlier rows sharing a message_id with
+-- them (every row such a decision can change), from their landed rows; no landing file is
+-- read again.
+{{ config(
+    materialized='incremental',
+    unique_key='conversation_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='sync_all_columns',
+) }}
 
-with source as (
-    select * from {{ source('landing', 'messages') }}
+with landed_all as (
+    select * from {{ ref('base_chat__messages_landed') }}
 ),
 
-shops as (
-    select shop_id from {{ ref('stg_chat__shops') }}
-),
-
-typed as (
+{% if is_incremental() %}
+loaded_now as (
     select
-        {{ clean_text('message_id') }} as message_id,
-        {{ clean_text('conversation_id') }} as conversation_id,
-        {{ clean_text('shop_id') }} as shop_id,
-        {{ clean_enum('sender_role') }} as sender_role,
-        {{ clean_text('sender_id') }} as sender_id,
-        {{ clean_enum('message_type') }} as message_type,
-        cast(content as varchar) as content,
-        {{ landing_timestamp('created_at', landing_types) }},
-        {{ parse_boolean_text('is_visible') }} as is_visible_text,
-        _source_file,
-        {{ landing_row('source') }} as _landing_row
-    from source
+        conversation_id,
+        message_id
+    from landed_all
+    where _loaded_invocation_id = {{ this_invocation() }}
 ),
 
-row_checked as (
-    select
-        typed.*,
-        case
-            {{ rule_required('message_id') }}
-            {{ rule_required('conversation_id') }}
-            {{ rule_required('shop_id') }}
-            {{ rule_timestamp('created_at') }}
-            {{ rule_enum('sender_role', ['BUYER', 'CUSTOMER_SERVICE', 'SHOP', 'ROBOT', 'SYSTEM']) }}
-            {{ rule_enum('message_type', [
-                'TEXT', 'IMAGE', 'VIDEO', 'EMOTICONS', 'PRODUCT_CARD', 'ORDER_CARD',
-                'RETURN_REFUND_CARD', 'COUPON_CARD', 'FAQ_QUESTION', 'ALLOCATED_SERVICE',
-                'NOTIFICATION', 'BUYER_ENTER_FROM_TRANSFER', 'BUYER_ENTER_FROM_PRODUCT',
-                'BUYER_ENTER_FROM_ORDER', 'OTHER']) }}
-            when typed.sender_role = 'BUYER' and typed.sender_id is null
-                then 'buyer_sender_id_missing'
-            when typed.is_visible_text = 'invalid' then 'is_visible_invalid'
-            when typed.message_type = 'ALLOCATED_SERVICE'
-                and {{ json_text_field('content', 'agent_id') }} is null
-                then 'allocation_agent_id_missing'
-            when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
-        end as quarantine_rule
-    from typed
+affected_conversations as (
+    select loaded_now.conversation_id
+    from loaded_now
+    where loaded_now.conversation_id is not null
+    union
+    select landed_all.conversation_id
+    from landed_all
+    inner join loaded_now
+        on landed_all.message_id = loaded_now.message_id
+    where landed_all.conversation_id is not null
+),
+{% endif %}
+
+landed as (
+    select * from landed_all
+    {% if is_incremental() %}
+        where
+            conversation_id in (
+                select affected_conversations.conversation_id from affected_conversations
+            )
+            or (conversation_id is null and _loaded_invocation_id = {{ this_invocation() }})
+    {% endif %}
 ),
 
 -- A conversation belongs to one shop: the shop of its earliest valid row. Rows naming
 -- another shop are quarantined (only conversations with a conflict are ranked).
 conflicting_conversations as (
     select conversation_id
-    from row_checked
+    from landed
     where quarantine_rule is null
     group by conversation_id
     having count(distinct shop_id) > 1
@@ -69,41 +65,40 @@ conversation_shops as (
         shop_id
     from (
         select
-            row_checked.conversation_id,
-            row_checked.shop_id,
+            landed.conversation_id,
+            landed.shop_id,
             row_number() over (
-                partition by row_checked.conversation_id
-                order by row_checked.created_at, row_checked.message_id
+                partition by landed.conversation_id
+                order by landed.created_at, landed.message_id
             ) as shop_rank
-        from row_checked
+        from landed
         inner join conflicting_conversations
-            on row_checked.conversation_id = conflicting_conversations.conversation_id
-        where row_checked.quarantine_rule is null
+            on landed.conversation_id = conflicting_conversations.conversation_id
+        where landed.quarantine_rule is null
     ) as ranked
     where shop_rank = 1
 ),
 
 checked as (
     select
-        row_checked.* exclude (quarantine_rule),
+        landed.* exclude (quarantine_rule, _loaded_invocation_id),
         coalesce(
-            row_checked.quarantine_rule,
+            landed.quarantine_rule,
             case
                 when conversation_shops.shop_id is not null
-                    and row_checked.shop_id <> conversation_shops.shop_id
+                    and landed.shop_id <> conversation_shops.shop_id
                     then 'conversation_shop_conflict'
             end
         ) as quarantine_rule,
-        coalesce(row_checked.is_visible_text <> 'false', true) as is_visible,
-        case
-            when row_checked.message_type = 'ALLOCATED_SERVICE'
-                then {{ json_text_field('row_checked.content', 'agent_id') }}
-        end as allocated_agent_id
-    from row_checked
+        landed._loaded_invocation_id,
+        {{ this_invocation() }} as _checked_invocation_id
+    from landed
     left join conversation_shops
-        on row_checked.conversation_id = conversation_shops.conversation_id
+        on landed.conversation_id = conversation_shops.conversation_id
 )
 
 {{ finish_base_model('checked', ['message_id'],
     'created_at, conversation_id, sender_role, message_type, sender_id, allocated_agent_id, is_visible',
-    drop_columns=['created_at_raw', 'is_visible_text', 'content']) }}
+    raw_row_columns=['message_id', 'conversation_id', 'shop_id', 'sender_role', 'sender_id',
+                     'message_type', 'allocated_agent_id', 'created_at', 'is_visible',
+                     '_source_file']) }}

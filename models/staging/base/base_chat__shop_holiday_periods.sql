@@ -1,44 +1,11 @@
--- Every landing row of `shop_holiday_periods` (each a version of a period), typed, with the
--- first contract rule it breaks (or null). Identical versions collapse to one; versions stamped
--- at the same instant that disagree are all quarantined (duplicate_conflict), so the previous
--- clean version counts. Overlapping periods are valid: each applies.
-{% set landing_types = landing_column_types(source('landing', 'shop_holiday_periods')) %}
-
-with source as (
-    select * from {{ source('landing', 'shop_holiday_periods') }}
-),
-
-shops as (
-    select shop_id from {{ ref('stg_chat__shops') }}
-),
-
-typed as (
-    select
-        {{ clean_text('period_id') }} as period_id,
-        {{ clean_text('shop_id') }} as shop_id,
-        {{ landing_timestamp('starts_at', landing_types) }},
-        {{ landing_timestamp('ends_at', landing_types) }},
-        {{ landing_timestamp('updated_at', landing_types) }},
-        _source_file,
-        {{ landing_row('source') }} as _landing_row
-    from source
-),
-
-checked as (
-    select
-        typed.*,
-        case
-            {{ rule_required('period_id') }}
-            {{ rule_required('shop_id') }}
-            {{ rule_timestamp('starts_at') }}
-            {{ rule_timestamp('ends_at', required=false) }}
-            {{ rule_timestamp('updated_at') }}
-            when typed.ends_at < typed.starts_at then 'holiday_ends_before_start'
-            when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
-        end as quarantine_rule
-    from typed
+-- Every landed row of `shop_holiday_periods` (each a version of a period), with the
+-- decisions that need other rows: identical versions collapse to one; versions stamped at
+-- the same instant that disagree are all quarantined (duplicate_conflict), so the previous
+-- clean version counts. Overlapping periods are valid: each applies. Rebuilt from the landed
+-- rows on every build (no landing file is read again).
+with landed as (
+    select * from {{ ref('base_chat__shop_holiday_periods_landed') }}
 )
 
-{{ finish_base_model('checked', ['period_id', 'updated_at'], 'starts_at, ends_at, shop_id',
-    drop_columns=['ends_at_raw', 'starts_at_raw', 'updated_at_raw'],
+{{ finish_base_model('landed', ['period_id', 'updated_at'], 'starts_at, ends_at, shop_id',
     conflict_columns=['shop_id', 'starts_at', 'ends_at']) }}

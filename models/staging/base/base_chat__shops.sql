@@ -3,6 +3,12 @@
 -- shop_names the alphabetically first is kept); when they disagree, every copy is quarantined
 -- (duplicate_conflict): the daily grain cannot be placed in either zone, so the shop's rows
 -- become shop_unknown.
+-- Loaded only in a full recompute: a new shops file makes the build one (macros/refresh.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+) }}
 with source as (
     select * from {{ source('landing', 'shops') }}
 ),
@@ -34,7 +40,11 @@ checked as (
     from typed
     left join known_time_zones
         on typed.timezone = known_time_zones.time_zone_name
+),
+
+landed as (
+    {{ landed_columns('checked', drop_columns=[]) }}
 )
 
-{{ finish_base_model('checked', ['shop_id'], 'shop_name, platform, timezone',
+{{ finish_base_model('landed', ['shop_id'], 'shop_name, platform, timezone',
     conflict_columns=['platform', 'timezone']) }}

@@ -1,0 +1,188 @@
+-- The rows of the daily, hourly and workload marts an incremental refresh rewrites (their
+-- pre_hooks delete these keys, then the marts insert what they compute for them). Empty in a
+-- full recompute, where every mart is rebuilt. Kinds:
+--   agent_day   (shop, agent, date): the days of the sessions the refresh recomputed, as they
+--               are now and as they were (int_refresh_previous_keys), by responsible agent;
+--   shop_day    (shop, date): the same days per shop (fct_shop_hourly rewrites their hours);
+--   shop_daily  (shop, date): the rows of fct_shop_daily to rewrite: those days and the six
+--               after each (the 7-day window of the rolling rate and first-response tier
+--               reaches them), every calendar date the mart lacks (quiet days up to as_of, a
+--               shop's new first date), and every row outside the calendar now;
+--   workload    (shop, agent, date): the agent-days the recomputed conversations' holds and
+--               allocations touch, now or before.
+{{ config(materialized='table') }}
+-- depends_on: {{ ref('int_refresh_previous_keys') }}
+-- depends_on: {{ ref('int_refresh_scope') }}
+-- depends_on: {{ ref('fct_chat_sessions') }}
+-- depends_on: {{ ref('int_agent_workload_days') }}
+-- depends_on: {{ ref('stg_chat__shops') }}
+
+{% set mode = chat_refresh_mode() %}
+{% set previous_daily = adapter.get_relation(
+    database=target.database, schema='marts', identifier='fct_shop_daily') if execute else none %}
+
+{% if mode == 'full' or previous_daily is none %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as key_kind,
+    cast(null as {{ dbt.type_string() }}) as shop_id,
+    cast(null as {{ dbt.type_string() }}) as agent_id,
+    cast(null as date) as key_date
+where false
+
+{% else %}
+
+with scope as (
+    select conversation_id from {{ ref('int_refresh_scope') }}
+),
+
+previous_keys as (
+    select * from {{ ref('int_refresh_previous_keys') }}
+),
+
+current_sessions as (
+    select
+        sessions.shop_id,
+        sessions.responsible_agent_id,
+        sessions.session_date
+    from {{ ref('fct_chat_sessions') }} as sessions
+    inner join scope
+        on sessions.conversation_id = scope.conversation_id
+),
+
+session_days as (
+    select
+        shop_id,
+        responsible_agent_id as agent_id,
+        session_date as key_date
+    from current_sessions
+    union
+    select
+        shop_id,
+        agent_id,
+        key_date
+    from previous_keys
+    where key_kind = 'session'
+),
+
+workload as (
+    select
+        days.shop_id,
+        days.agent_id,
+        days.workload_date as key_date
+    from {{ ref('int_agent_workload_days') }} as days
+    inner join scope
+        on days.conversation_id = scope.conversation_id
+    union
+    select
+        shop_id,
+        agent_id,
+        key_date
+    from previous_keys
+    where key_kind = 'hold'
+),
+
+shop_days as (
+    select distinct
+        shop_id,
+        key_date
+    from session_days
+),
+
+-- the calendar of fct_shop_daily: every local date from a shop's first session to as_of
+shop_ranges as (
+    select
+        sessions.shop_id,
+        min(sessions.session_date) as first_session_date,
+        {{ local_date(as_of_timestamp(), 'shops.timezone') }} as as_of_date
+    from {{ ref('fct_chat_sessions') }} as sessions
+    inner join {{ ref('stg_chat__shops') }} as shops
+        on sessions.shop_id = shops.shop_id
+    group by sessions.shop_id, shops.timezone
+),
+
+calendar as (
+    select
+        shop_ranges.shop_id,
+        date_range.key_date
+    from shop_ranges
+    {{ date_range_join('shop_ranges.first_session_date', 'shop_ranges.as_of_date', 'key_date') }}
+),
+
+previous_daily as (
+    select
+        shop_id,
+        session_date as key_date
+    from {{ previous_daily }}
+),
+
+shifted as (
+    select
+        shop_days.shop_id,
+        {{ add_days('shop_days.key_date', 'offsets.days_after') }} as key_date
+    from shop_days
+    cross join (
+        select 0 as days_after union all select 1 union all select 2 union all select 3
+        union all select 4 union all select 5 union all select 6
+    ) as offsets
+),
+
+shop_daily as (
+    select
+        shop_id,
+        key_date
+    from shifted
+    union
+    select
+        calendar.shop_id,
+        calendar.key_date
+    from calendar
+    left join previous_daily
+        on calendar.shop_id = previous_daily.shop_id
+        and calendar.key_date = previous_daily.key_date
+    where previous_daily.shop_id is null
+    union
+    select
+        previous_daily.shop_id,
+        previous_daily.key_date
+    from previous_daily
+    left join calendar
+        on previous_daily.shop_id = calendar.shop_id
+        and previous_daily.key_date = calendar.key_date
+    where calendar.shop_id is null
+),
+
+final as (
+    select
+        'agent_day' as key_kind,
+        shop_id,
+        agent_id,
+        key_date
+    from session_days
+    where agent_id is not null
+    union all
+    select
+        'shop_day' as key_kind,
+        shop_id,
+        cast(null as {{ dbt.type_string() }}) as agent_id,
+        key_date
+    from shop_days
+    union all
+    select
+        'shop_daily' as key_kind,
+        shop_id,
+        cast(null as {{ dbt.type_string() }}) as agent_id,
+        key_date
+    from shop_daily
+    union all
+    select distinct
+        'workload' as key_kind,
+        shop_id,
+        agent_id,
+        key_date
+    from workload
+)
+
+select * from final
+
+{% endif %}
