@@ -10,8 +10,9 @@ DEMO_WAREHOUSE := warehouse/chat.duckdb
 DEMO_AS_OF := 2026-03-02 00:00:00
 DEMO_MESSAGES ?= 200000
 PYTEST_WORKERS ?= 2
+DASHBOARD_PORT ?= 8501
 
-PY_PATHS := src tests orchestration
+PY_PATHS := src tests orchestration dashboard
 # sqlfluff lints the models, the singular data tests and whatever of macros/ it can parse
 # (see .sqlfluffignore). Its dbt templater compiles the models without running the hooks, so it
 # needs no landing data, but it opens a connection: a throwaway DuckDB file under target/,
@@ -25,7 +26,8 @@ SQLFLUFF_PROCESSES ?= 1
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install demo demo-data build summary test lint lint-fix format bench docs dq dq-docs clean
+.PHONY: help install demo demo-data build summary test lint lint-fix format bench docs dq dq-docs clean \
+	dashboard dashboard-bench dashboard-screenshots
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -73,6 +75,17 @@ format: install  ## ruff format
 
 bench: install  ## Build 1M and 10M generated messages; print wall time, peak memory, messages/s
 	$(BIN)/python -m chat_warehouse.bench
+
+dashboard: install  ## Dashboard on localhost:8501 (DASHBOARD_PORT) over the published warehouse
+	@CHAT_WAREHOUSE_PATH="$${CHAT_WAREHOUSE_PATH:-$(DEMO_WAREHOUSE)}" \
+		$(BIN)/python -m dashboard --port $(DASHBOARD_PORT)
+
+dashboard-bench: install  ## Each dashboard page's query time on a 10M-message warehouse
+	$(BIN)/python -m dashboard.bench
+
+dashboard-screenshots: install  ## README screenshots of every page from the demo warehouse (needs chromium)
+	DASHBOARD_BROWSER_WAREHOUSE=$(DEMO_WAREHOUSE) DASHBOARD_SCREENSHOTS=docs/screenshots \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_dashboard_browser.py
 
 docs: install  ## dbt docs (catalog of every model and column) into target/
 	CHAT_RAW_DIR=$(DEMO_DIR) CHAT_WAREHOUSE_PATH=$(DEMO_WAREHOUSE) $(BIN)/dbt docs generate
