@@ -192,6 +192,10 @@
 {#- 'full' or 'incremental': this build's mode, as the on-run-start hook decided it. -#}
 {% macro chat_refresh_mode() %}
   {% if not execute %}{{ return('full') }}{% endif %}
+  {#- no registry yet (a first build, or SQL rendered outside a build, e.g. by sqlfluff) -#}
+  {% set found = run_query("select count(*) from information_schema.tables"
+      ~ " where table_schema = 'landing' and table_name = 'refresh_log'") %}
+  {% if found.columns[0].values()[0] == 0 %}{{ return('full') }}{% endif %}
   {% set rows = run_query("select mode from landing.refresh_log where invocation_id = "
       ~ _sql_literal(invocation_id)) %}
   {{ return(rows.columns[0].values()[0] if rows.rows | length > 0 else 'full') }}
@@ -220,20 +224,27 @@
 
 
 {#- A filter on the conversations an incremental refresh recomputes (int_refresh_scope):
-    `and <column> in (...)`, or nothing in a full recompute. -#}
-{% macro in_refresh_scope(column='conversation_id') -%}
+    `and <column> in (...)`, or nothing in a full recompute. With `walked`, only those whose
+    rows changed (the walk and what reads only its rows). -#}
+{% macro in_refresh_scope(column='conversation_id', walked=false) -%}
   {%- if is_incremental() %}
-    and {{ column }} in (select scope.conversation_id from {{ ref('int_refresh_scope') }} as scope)
+    and {{ column }} in (
+        select scope.conversation_id from {{ ref('int_refresh_scope') }} as scope
+        {%- if walked %} where scope.needs_walk{% endif %}
+    )
   {%- endif %}
 {%- endmacro %}
 
 
 {#- pre_hook of the models that recompute whole conversations: remove the rows of the
     conversations this refresh recomputes (they are inserted again, or are gone). -#}
-{% macro delete_refresh_scope(column='conversation_id') %}
+{% macro delete_refresh_scope(column='conversation_id', walked=false) %}
   {% if execute and is_incremental() %}
     delete from {{ this }}
-    where {{ column }} in (select conversation_id from {{ ref('int_refresh_scope') }})
+    where {{ column }} in (
+        select conversation_id from {{ ref('int_refresh_scope') }}
+        {%- if walked %} where needs_walk{% endif %}
+    )
   {% endif %}
 {% endmacro %}
 

@@ -34,18 +34,19 @@
 
 with recursive
 
--- An incremental refresh re-walks only the conversations what arrived (or time) can change
--- (int_refresh_scope; macros/refresh.sql).
+-- An incremental refresh re-walks only the conversations whose rows changed (the walk of a
+-- conversation depends on its rows alone; time acts in int_sessions_closed): int_refresh_scope,
+-- needs_walk (macros/refresh.sql).
 messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope() }}
+    where true {{ in_refresh_scope(walked=true) }}
 ),
 
 message_events as (
@@ -421,7 +422,6 @@ final as (
         sessionized.is_last_event,
         sessionized.pending_close_at,
         sessionized.pending_close_reason,
-        {{ as_of_timestamp() }} as built_as_of,
         '{{ invocation_id }}' as built_invocation_id
     from sessionized
     inner join ordered_events as events

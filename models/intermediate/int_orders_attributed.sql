@@ -22,7 +22,7 @@ with replied_sessions as (
     from {{ ref('int_sessions_with_response_flags') }}
     where
         first_human_reply_at is not null
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope() }}  -- noqa: LT02
 ),
 
 orders as (

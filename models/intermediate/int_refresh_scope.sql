@@ -15,7 +15,8 @@
 --      order loaded now names them: an order goes to the buyer's session with the latest
 --      first reply, in any of the buyer's conversations (metrics.md §6).
 -- The previous build's sessions are read from the relations as they are before this build
--- rewrites them (int_refresh_scope runs before the walk).
+-- rewrites them (int_refresh_scope runs before the walk). needs_walk marks the conversations
+-- whose rows changed (a, b): only those are walked again; the others' walk is as it was.
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('base_chat__messages') }}
 -- depends_on: {{ ref('base_chat__conversation_actions_landed') }}
@@ -31,7 +32,9 @@
 
 {% if mode == 'full' or previous_sessions is none %}
 
-select cast(null as {{ dbt.type_string() }}) as conversation_id
+select
+    cast(null as {{ dbt.type_string() }}) as conversation_id,
+    cast(null as boolean) as needs_walk
 where false
 
 {% else %}
@@ -125,10 +128,15 @@ open_before as (
     where closed_at is null or response_status = 'PENDING'
 ),
 
-direct as (
+-- what changes the walk: its rows (messages, actions)
+walked as (
     select conversation_id from messages_decided_now
     union
     select conversation_id from actions_now
+),
+
+direct as (
+    select conversation_id from walked
     union
     select conversation_id from ratings_now
     union
@@ -169,7 +177,7 @@ buyers as (
         or (loaded_now.created_at > {{ previous_as_of }} and loaded_now.created_at <= {{ as_of }})
 ),
 
-final as (
+recomputed as (
     select conversation_id from direct
     union
     select buyer_messages.conversation_id
@@ -177,6 +185,17 @@ final as (
     inner join buyers
         on buyer_messages.buyer_id = buyers.buyer_id
         and buyer_messages.shop_id = buyers.shop_id
+),
+
+-- needs_walk: the rows changed, so the walk runs again; otherwise only the session models
+-- recompute (time closes, expires and ends the PENDING status; orders and ratings attach)
+final as (
+    select
+        recomputed.conversation_id,
+        walked.conversation_id is not null as needs_walk
+    from recomputed
+    left join walked
+        on recomputed.conversation_id = walked.conversation_id
 )
 
 select * from final

@@ -16,7 +16,7 @@ with members as (
     where
         is_allocation
         and is_session_member
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope() }}  -- noqa: LT02
 ),
 
 sequenced as (

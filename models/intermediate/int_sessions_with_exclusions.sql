@@ -23,7 +23,7 @@ actions as (
     select * from {{ ref('int_conversation_events_sessionized') }}
     where action_type in ('MARK_NO_REPLY_NEEDED', 'REPORT_BUYER')
         and session_opener_seq is not null
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope() }}  -- noqa: LT02
 ),
 
 holiday_sessions as (

@@ -21,7 +21,7 @@ ratings as (
     select * from {{ ref('stg_chat__session_ratings') }}
     where
         rated_at <= {{ as_of_timestamp() }}
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope() }}  -- noqa: LT02
 ),
 
 rating_sessions as (

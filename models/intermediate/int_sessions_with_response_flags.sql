@@ -20,7 +20,7 @@ members as (
     select * from {{ ref('int_conversation_events_sessionized') }}
     where
         is_session_member
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope() }}  -- noqa: LT02
 ),
 
 session_counts as (

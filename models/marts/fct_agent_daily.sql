@@ -9,7 +9,7 @@
     pre_hook="{{ delete_refresh_keys('agent_day') }}",
 ) }}
 
-with keys as (
+with keys as (  -- noqa: ST03
     {{ refresh_keys_of('agent_day') }}
 ),
 

@@ -26,7 +26,7 @@ agents as (
 
 -- the (shop, agent, date) rows this build writes: all, or in a refresh those its
 -- conversations touch now or touched before
-keys as (
+keys as (  -- noqa: ST03
     {{ refresh_keys_of('workload') }}
 ),
 

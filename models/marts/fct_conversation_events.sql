@@ -3,7 +3,9 @@
 -- session's conversation from here). One row per clean message and per action (its latest
 -- version at as_of) stamped at or before as_of; rows the walk skips (notifications, entering
 -- the chat, invisible replies) are here too, marked as having no effect. Implicit closes
--- (EXPIRED, IDLE) are not rows: fct_chat_sessions has their instant and reason.
+-- (EXPIRED, IDLE) are not rows: fct_chat_sessions has their instant and reason. A refresh
+-- recomputes the conversations whose rows changed (what a row did depends on its conversation's
+-- rows only, not on the passing of time).
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -16,27 +18,27 @@ with messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
-        {{ in_refresh_scope() }}
+        {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope() }}
+    where true {{ in_refresh_scope(walked=true) }}
 ),
 
 walk as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    where true {{ in_refresh_scope() }}
+    where true {{ in_refresh_scope(walked=true) }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
-    where true {{ in_refresh_scope() }}
+    where true {{ in_refresh_scope(walked=true) }}
 ),
 
 allocations as (
     select * from {{ ref('int_session_allocations') }}
-    where true {{ in_refresh_scope() }}
+    where true {{ in_refresh_scope(walked=true) }}
 ),
 
 rows_of_conversations as (

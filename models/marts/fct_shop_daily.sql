@@ -11,7 +11,7 @@
     pre_hook="{{ delete_refresh_keys('shop_daily') }}",
 ) }}
 
-with keys as (
+with keys as (  -- noqa: ST03
     {{ refresh_keys_of('shop_daily') }}
 ),
 

@@ -11,7 +11,7 @@
 
 -- incremental by day: a refresh recomputes every hour of the days of the sessions it
 -- recomputed, as they are now and as they were (int_refresh_keys)
-with keys as (
+with keys as (  -- noqa: ST03
     {{ refresh_keys_of('shop_day') }}
 ),
 

@@ -23,7 +23,7 @@ from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import VARCHAR
 
 from chat_warehouse.locks import WarehouseLocked, check_writable
-from chat_warehouse.publish import remove_file, replace_file
+from chat_warehouse.publish import copy_file, remove_file, replace_file
 
 # What a project's results depend on besides the data and the vars: a change to any of these
 # files makes the next build a full recompute (macros/refresh.sql, rules_fingerprint).
@@ -59,5 +59,8 @@ class Plugin(BasePlugin):
         conn.create_function("chat_remove_file", remove_file, [VARCHAR], VARCHAR, side_effects=True)
         conn.create_function(
             "chat_replace_file", replace_file, [VARCHAR, VARCHAR], VARCHAR, side_effects=True
+        )
+        conn.create_function(
+            "chat_copy_file", copy_file, [VARCHAR, VARCHAR], VARCHAR, side_effects=True
         )
         conn.create_function("chat_code_fingerprint", code_fingerprint, [], VARCHAR)

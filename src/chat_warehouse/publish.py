@@ -13,6 +13,7 @@ new build when it reconnects; a failed build publishes nothing.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 DEFAULT_PUBLISHED = "warehouse/chat.duckdb"
@@ -43,6 +44,14 @@ def remove_file(path: str) -> str:
     for stale in (Path(path), Path(path + ".wal")):
         stale.unlink(missing_ok=True)
     return path
+
+
+def copy_file(source: str, destination: str) -> str:
+    """Copy the published file to start an incremental publication from it (the kernel copies:
+    copy_file_range, or a reflink on filesystems that have them); returns the destination."""
+    remove_file(destination)
+    shutil.copyfile(source, destination)
+    return destination
 
 
 def replace_file(source: str, destination: str) -> str:

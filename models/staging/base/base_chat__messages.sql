@@ -81,7 +81,7 @@ conversation_shops as (
 
 checked as (
     select
-        landed.* exclude (quarantine_rule, _loaded_invocation_id),
+        landed.* exclude (quarantine_rule, _loaded_invocation_id),  -- noqa: RF02
         coalesce(
             landed.quarantine_rule,
             case
