@@ -73,6 +73,11 @@ def parse_bytes(text: str | float) -> int:
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
+def human_bytes(size: float) -> str:
+    """`6.0 GiB`, `512 MiB`: sizes for people."""
+    return f"{size / GIB:.1f} GiB" if size >= GIB else f"{size / 1024**2:.0f} MiB"
+
+
 def format_bytes(size: int) -> str:
     """Bytes as DuckDB accepts them, in MiB (e.g. `6144MiB`)."""
     return f"{max(size // 1024**2, 1)}MiB"
@@ -129,10 +134,14 @@ class Resources:
             config["threads"] = self.threads
         return config
 
+    def after_connect(self) -> dict[str, Any]:
+        """The settings to SET once connected (see Plugin.configure_connection)."""
+        return {"max_temp_directory_size": format_bytes(self.max_temp_directory_size)}
+
     def describe(self) -> str:
         text = (
-            f"memory_limit {self.memory_limit / GIB:.1f} GiB, temp_directory "
-            f"{self.temp_directory} (at most {self.max_temp_directory_size / GIB:.1f} GiB)"
+            f"memory_limit {human_bytes(self.memory_limit)}, temp_directory "
+            f"{self.temp_directory} (at most {human_bytes(self.max_temp_directory_size)})"
         )
         if self.threads:
             text += f", threads {self.threads}"
@@ -169,7 +178,7 @@ def resources(
     room = int(free * (1 - DISK_RESERVE))
     if room < max_temp:
         notes.append(
-            f"temp limit lowered from {max_temp / GIB:.1f} GiB: {free / GIB:.1f} GiB free on disk"
+            f"temp limit lowered from {human_bytes(max_temp)}: {human_bytes(free)} free on disk"
         )
         max_temp = max(room, 0)
     threads = get("threads")
@@ -211,9 +220,9 @@ def explain_resource_error(message: str, res: Resources | None) -> str | None:
                 return hint.format(max_temp="its limit", temp="the temp directory",
                                    memory="its limit")  # fmt: skip
             return hint.format(
-                max_temp=f"{res.max_temp_directory_size / GIB:.1f} GiB",
+                max_temp=human_bytes(res.max_temp_directory_size),
                 temp=res.temp_directory,
-                memory=f"{res.memory_limit / GIB:.1f} GiB",
+                memory=human_bytes(res.memory_limit),
             )
     return None
 
@@ -290,6 +299,11 @@ class Plugin(BasePlugin):
         _log(f"DuckDB resources: {res.describe()}")
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        if _ACTIVE is not None:
+            # DuckDB 1.5 reports a max_temp_directory_size given at connect but does not enforce
+            # it (the temp directory keeps its default, 90% of the disk); a SET does.
+            for key, value in _ACTIVE.after_connect().items():
+                conn.execute(f"set {key} = '{value}'")
         conn.create_function("chat_remove_file", remove_file, [VARCHAR], VARCHAR, side_effects=True)
         conn.create_function(
             "chat_replace_file", replace_file, [VARCHAR, VARCHAR], VARCHAR, side_effects=True
