@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo, available_timezones
 import duckdb
 import pytest
 
-from chat_warehouse.generator import GeneratorConfig, engine, generate, prepare_out, read_manifest
+from chat_warehouse.generator import (
+    GeneratorConfig,
+    engine,
+    generate,
+    prepare_out,
+    read_manifest,
+    writer,
+)
 from chat_warehouse.generator.cli import main
 from chat_warehouse.generator.schema import (
     ACTION_TYPES,
@@ -127,9 +134,11 @@ def test_writes_all_seven_tables_with_the_contract_columns(folders, name) -> Non
         assert described == columns, table
         assert _one(con, f"select count(*) from {table}") > 0, table
     if name == "clean_parquet":
-        assert (raw / "messages" / "part-00000.parquet").is_file()
-        assert (raw / "conversation_actions" / "part-00000.parquet").is_file()
-        assert (raw / "shops.parquet").is_file() and (raw / "orders.parquet").is_file()
+        days = [f"{dt.date(2026, 1, 1) + dt.timedelta(days=d)}.parquet" for d in range(60)]
+        for table in ("messages", "conversation_actions"):  # by default, one file per day
+            assert sorted(p.name for p in (raw / table).iterdir()) == days, table
+        for table in ("shops", "agents", "shop_holiday_periods", "session_ratings", "orders"):
+            assert (raw / f"{table}.parquet").is_file(), table
         types = dict(
             con.execute("select column_name, column_type from (describe messages)").fetchall()
         )
@@ -193,27 +202,52 @@ def test_same_seed_gives_identical_files_and_another_seed_differs(tmp_path: Path
     assert first == digest(_run(tmp_path / "b", **options))
     other = digest(_run(tmp_path / "c", seed=8, **options))
     assert other.keys() == first.keys()
-    assert other["messages/part-00000.parquet"] != first["messages/part-00000.parquet"]
+    assert other["messages/2026-01-02.parquet"] != first["messages/2026-01-02.parquet"]
     csv = {"fmt": "csv", "messages": 1_500, "bad_row_share": 0.01}
     assert digest(_run(tmp_path / "d", **csv)) == digest(_run(tmp_path / "e", **csv))
 
 
-def test_streams_in_chunks_and_part_files(tmp_path: Path, monkeypatch) -> None:
+def test_streams_in_chunks_into_one_file_per_day(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(engine, "CHUNK_MESSAGES", 700)
+    monkeypatch.setattr(writer, "FLUSH_ROWS", 1_000)
     raw = tmp_path / "raw"
     prepare_out(raw, force=True)
-    generate(GeneratorConfig(out=raw, messages=5_000, part_rows=1_000, bad_row_share=0.0))
-    parts = sorted((raw / "messages").glob("part-*.parquet"))
-    assert len(parts) >= 3
+    daily = ("messages", "conversation_actions", "session_ratings", "orders")
+    generate(
+        GeneratorConfig(out=raw, messages=5_000, days=10, bad_row_share=0.01, daily_tables=daily)
+    )
+    manifest = read_manifest(raw)
+    assert manifest["days"] == [f"2026-01-{d:02d}" for d in range(1, 11)]
+    assert manifest["options"]["daily_tables"] == list(daily)
+    single = {p.name for p in raw.glob("*.parquet")}
+    assert single == {"shops.parquet", "agents.parquet", "shop_holiday_periods.parquet"}
     con = _db(raw)
-    sizes = [_one(con, f"select count(*) from read_parquet('{p}')") for p in parts]
-    assert all(s == 1_000 for s in sizes[:-1]) and 500 <= sizes[-1] <= 1_500
-    assert _one(con, "select count(*) = count(distinct message_id) from messages")
+    stamps = {"messages": "created_at", "conversation_actions": "updated_at",
+              "session_ratings": "rated_at", "orders": "created_at"}  # fmt: skip
+    for table, stamp in stamps.items():
+        pattern = manifest["day_files"][table]
+        counts = []
+        for day in manifest["days"]:
+            path = raw / pattern.format(day=day)
+            counts.append(_one(con, f"select count(*) from read_parquet('{path}')"))
+            # Every row of a day's file is stamped that day (a broken stamp: the first day's).
+            wrong = _one(con, f"""select count(*) from read_parquet('{path}')
+                where {stamp}::date <> '{day}'
+                  and not ({stamp} is null or {stamp} < '2015-01-01')""")  # fmt: skip
+            assert wrong == 0, (table, day)
+        assert counts == manifest["day_rows"][table], table
+        assert sum(counts) == manifest["rows"][table] > 0, table
+    # Rows were written in several row groups per day (FLUSH_ROWS), and stay one per message.
+    groups = _one(con, f"select count(*) from parquet_metadata('{raw}/messages/2026-01-05.parquet')"
+                  " where column_id = 0")  # fmt: skip
+    assert groups >= 2
+    assert _one(con, "select count(distinct message_id) from messages") > 4_700
     # Conversations of different chunks never share an id: one buyer and one shop each.
     assert (
         _one(
             con,
             """select count(*) from (select conversation_id from messages
+        where conversation_id is not null and shop_id is not null and shop_id <> 'shop_999'
         group by 1 having count(distinct shop_id) > 1)""",
         )
         == 0
@@ -378,7 +412,8 @@ def test_cli_help_refusal_and_force(tmp_path: Path, capsys) -> None:
         "--bad-row-share",
         "--quiet",
         "--force",
-        "part-00000.parquet",
+        "--daily",
+        "YYYY-MM-DD.parquet",
         "messages/",
     ):
         assert option in text  # fmt: skip
@@ -387,6 +422,9 @@ def test_cli_help_refusal_and_force(tmp_path: Path, capsys) -> None:
     (out / "keep.txt").write_text("not mine")
     assert main(["--out", str(out), "--messages", "300", "--quiet"]) == 2
     assert "not empty" in capsys.readouterr().err and (out / "keep.txt").exists()
+    with pytest.raises(SystemExit) as refused:
+        main(["--out", str(out), "--messages", "300", "--daily", "orders,shops", "--force"])
+    assert refused.value.code == 2 and "not written by day: shops" in capsys.readouterr().err
     assert main(["--out", str(out), "--messages", "300", "--force", "--days", "10"]) == 0
     err = capsys.readouterr().err
     assert "messages/s" in err and "done" in err

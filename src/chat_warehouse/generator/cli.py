@@ -10,7 +10,7 @@ from pathlib import Path
 
 from chat_warehouse.generator.config import GeneratorConfig
 from chat_warehouse.generator.engine import MANIFEST, Progress, generate, prepare_out
-from chat_warehouse.generator.schema import FORMATS, TABLES
+from chat_warehouse.generator.schema import DAILY_TABLES, FORMATS, TABLES
 
 DESCRIPTION = """\
 Write a synthetic landing folder for the chat warehouse, following spec/contract.md exactly:
@@ -24,8 +24,12 @@ its size."""
 EPILOG = f"""\
 what is written into --out:
   {", ".join(TABLES)}
-  parquet: messages/ and conversation_actions/ as folders of part files (part-00000.parquet,
-           ...); every other table as <table>.parquet. Timestamps are TIMESTAMP (UTC).
+  parquet: messages/ and conversation_actions/ (and the tables of --daily) as folders of one
+           file per UTC day of the period, <table>/YYYY-MM-DD.parquet, by the contract's day
+           column (created_at, updated_at; rated_at, created_at; a broken or missing stamp goes
+           to the first day, one after the period to the last), every day written, so the
+           folder as of a day's end is the files up to that day and the next day arrives as
+           new files; every other table as <table>.parquet. Timestamps are TIMESTAMP (UTC).
   csv:     <table>.csv for every table; timestamps as ISO-8601 text, e.g. 2026-01-05T19:04:11.250Z.
   {MANIFEST}: the options, the period, the suggested as_of (the period's end) and row counts.
 
@@ -54,6 +58,16 @@ def _share(text: str) -> float:
     if not 0.0 <= value <= 0.5:
         raise argparse.ArgumentTypeError("must be between 0 and 0.5")
     return value
+
+
+def _tables(text: str) -> tuple[str, ...]:
+    tables = tuple(t.strip() for t in text.split(",") if t.strip())
+    unknown = [t for t in tables if t not in DAILY_TABLES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"not written by day: {', '.join(unknown)} (choose from {','.join(DAILY_TABLES)})"
+        )
+    return tables
 
 
 def _positive(text: str) -> int:
@@ -129,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="share of rows that break the contract, 0 to 0.5 (default: %(default)s)",
     )
     p.add_argument(
+        "--daily",
+        type=_tables,
+        default=("messages", "conversation_actions"),
+        metavar="TABLES",
+        help="Parquet: comma-separated tables written as one file per day (default: "
+        f"messages,conversation_actions; any of {','.join(DAILY_TABLES)})",
+    )
+    p.add_argument(
         "--force", action="store_true", help="replace --out if it exists and is not empty"
     )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -170,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             shops=args.shops,
             fmt=args.fmt,
             bad_row_share=args.bad_row_share,
+            daily_tables=args.daily,
         )
         prepare_out(args.out, args.force)
     except (ValueError, FileExistsError, OSError) as exc:

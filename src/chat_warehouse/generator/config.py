@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from chat_warehouse.generator.schema import FORMATS
+from chat_warehouse.generator.schema import DAILY_TABLES, FORMATS
 
 # All simulated times are int64 milliseconds since the Unix epoch, UTC.
 SEC = 1_000
@@ -28,8 +28,9 @@ class GeneratorConfig:
     shops: int = 8
     fmt: str = "parquet"
     bad_row_share: float = 0.001
-    # Rows per Parquet part file of `messages/` and `conversation_actions/`.
-    part_rows: int = 500_000
+    # Parquet: the tables written as one file per day (`<table>/YYYY-MM-DD.parquet`); the
+    # other streamed tables are one `<table>.parquet`. Any of DAILY_TABLES.
+    daily_tables: tuple[str, ...] = ("messages", "conversation_actions")
 
     def __post_init__(self) -> None:
         if self.messages < 1:
@@ -42,8 +43,12 @@ class GeneratorConfig:
             raise ValueError(f"--format must be one of {', '.join(FORMATS)}")
         if not 0.0 <= self.bad_row_share <= 0.5:
             raise ValueError("--bad-row-share must be between 0 and 0.5")
-        if self.part_rows < 1_000:
-            raise ValueError("part_rows must be at least 1000")
+        unknown = set(self.daily_tables) - set(DAILY_TABLES)
+        if unknown:
+            raise ValueError(
+                f"--daily: not a table written by day: {', '.join(sorted(unknown))} "
+                f"(choose from {', '.join(DAILY_TABLES)})"
+            )
 
     @property
     def start_ms(self) -> int:
@@ -63,9 +68,15 @@ class GeneratorConfig:
             days=self.days
         )
 
+    @property
+    def dates(self) -> list[dt.date]:
+        """The days of the period, in order."""
+        return [self.start + dt.timedelta(days=d) for d in range(self.days)]
+
     def options(self) -> dict[str, Any]:
         """The options that determine the output (for the manifest), JSON-ready."""
         opts = asdict(self)
         opts.pop("out")
         opts["start"] = self.start.isoformat()
+        opts["daily_tables"] = [t for t in DAILY_TABLES if t in self.daily_tables]
         return opts

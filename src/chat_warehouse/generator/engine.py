@@ -1,8 +1,9 @@
 """Run the generator: the world, then conversations chunk by chunk, streamed to disk.
 
 Memory stays bounded whatever `--messages` is: a chunk of a few thousand conversations is
-planned, turned into rows, broken a little (faults.py), converted to Arrow and handed to the
-table sinks, which write part files as rows gather. The number of conversations per chunk
+planned, turned into rows, broken a little (faults.py), sorted by day, converted to Arrow and
+handed to the table sinks, which write each day's file as rows gather (writer.py), in a
+background thread while the next chunk is simulated. The number of conversations per chunk
 follows the running messages-per-conversation average, so the run stops close to the target.
 """
 
@@ -18,15 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from chat_warehouse.generator.config import GeneratorConfig
+from chat_warehouse.generator.config import DAY, GeneratorConfig
 from chat_warehouse.generator.content import ContentPool
-from chat_warehouse.generator.emit import Counters, emit_chunk
+from chat_warehouse.generator.emit import Counters, Frame, emit_chunk
 from chat_warehouse.generator.faults import bad_small_rows, break_frame
 from chat_warehouse.generator.plan import plan_chunk
-from chat_warehouse.generator.schema import STREAMED_TABLES, TABLES
+from chat_warehouse.generator.schema import DAILY_TABLES, STREAMED_TABLES, TABLES
 from chat_warehouse.generator.tables import TableBuilder
 from chat_warehouse.generator.world import build_world
-from chat_warehouse.generator.writer import TableSink, write_table
+from chat_warehouse.generator.writer import Background, DailySink, TableSink, day_file, write_table
 
 MANIFEST = "_manifest.json"
 CHUNK_MESSAGES = 250_000  # messages simulated per chunk (bounds memory)
@@ -59,6 +60,8 @@ class Summary:
     conversations: int = 0
     sessions: int = 0
     seconds: float = 0.0
+    # Parquet: per daily table, its rows per day of the period.
+    day_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 def prepare_out(out: Path, force: bool) -> None:
@@ -101,7 +104,52 @@ def generate(cfg: GeneratorConfig, progress: Callable[[Progress], None] | None =
         write_table(cfg.out, table, cfg.fmt, builder.from_rows(table, rows))
         summary.rows[table] = len(rows)
 
-    sinks = {t: TableSink(cfg.out, t, cfg.fmt, cfg.part_rows) for t in STREAMED_TABLES}
+    background = Background()
+    daily = set(cfg.daily_tables) if cfg.fmt == "parquet" else set()
+    sinks: dict[str, DailySink | TableSink] = {
+        t: DailySink(cfg.out, t, cfg.start, cfg.days, background)
+        if t in daily
+        else TableSink(cfg.out, t, cfg.fmt)
+        for t in STREAMED_TABLES
+    }
+    try:
+        _simulate(cfg, world, content, builder, sinks, sim_rng, fault_rng, summary, progress,
+                  started)  # fmt: skip
+        for sink in sinks.values():
+            sink.close()
+    finally:
+        background.close()
+    for table, sink in sinks.items():
+        summary.rows[table] = sink.rows
+        if isinstance(sink, DailySink):
+            summary.day_rows[table] = sink.day_rows
+    summary.seconds = time.perf_counter() - started
+    _write_manifest(cfg, summary)
+    if progress:
+        progress(
+            Progress(summary.rows["messages"], cfg.messages, summary.conversations,
+                     summary.seconds, True)
+        )  # fmt: skip
+    return summary
+
+
+def day_index(cfg: GeneratorConfig, ms: np.ndarray) -> np.ndarray:
+    """The day of the period (0-based) of each instant; null, broken or earlier instants are
+    the first day, later ones the last."""
+    days = (np.maximum(ms, cfg.start_ms) - cfg.start_ms) // DAY
+    return np.minimum(days, cfg.days - 1).astype(np.int16)
+
+
+def _by_day(cfg: GeneratorConfig, frame: Frame, column: str) -> tuple[Frame, np.ndarray]:
+    """The frame's rows sorted by day (stable: within a day, as emitted), and their days."""
+    day = day_index(cfg, frame[column])
+    order = np.argsort(day, kind="stable")  # a radix sort on int16
+    return {name: values[order] for name, values in frame.items()}, day[order]
+
+
+def _simulate(cfg, world, content, builder, sinks, sim_rng, fault_rng, summary, progress,
+              started) -> None:  # fmt: skip
+    """Plan and emit chunks of conversations until about `cfg.messages` messages are written."""
     counters = Counters()
     messages = 0
     per_conversation = FIRST_GUESS_PER_CONVERSATION
@@ -117,23 +165,19 @@ def generate(cfg: GeneratorConfig, progress: Callable[[Progress], None] | None =
             first = summary.bad_rows[table] == 0
             frame, n_bad = break_frame(table, frame, fault_rng, cfg.bad_row_share, first)
             summary.bad_rows[table] += n_bad
-            sinks[table].append(builder.build(table, frame))
+            sink = sinks[table]
+            if isinstance(sink, DailySink):
+                frame, day = _by_day(cfg, frame, DAILY_TABLES[table])
+                sink.append(builder.build(table, frame), day)
+            else:
+                sink.append(builder.build(table, frame))
             if table == "messages":
                 messages += len(frame["t"])
         per_conversation = max(messages / counters.conversations, 1.0)
+        summary.conversations = counters.conversations
         if progress:
             elapsed = time.perf_counter() - started
             progress(Progress(messages, cfg.messages, counters.conversations, elapsed))
-
-    for table, sink in sinks.items():
-        sink.close()
-        summary.rows[table] = sink.rows
-    summary.conversations = counters.conversations
-    summary.seconds = time.perf_counter() - started
-    _write_manifest(cfg, summary)
-    if progress:
-        progress(Progress(messages, cfg.messages, counters.conversations, summary.seconds, True))
-    return summary
 
 
 def code_fingerprint() -> str:
@@ -159,6 +203,12 @@ def _write_manifest(cfg: GeneratorConfig, summary: Summary) -> None:
         "conversations": summary.conversations,
         "sessions": summary.sessions,
     }
+    if summary.day_rows:
+        # One file per day of each daily table: the landing folder as of the end of a day is
+        # the files of the days up to it (e.g. chat_warehouse.bench).
+        manifest["days"] = [d.isoformat() for d in cfg.dates]
+        manifest["day_files"] = {t: day_file(t, "{day}") for t in summary.day_rows}
+        manifest["day_rows"] = summary.day_rows
     text = json.dumps(manifest, indent=2) + "\n"
     (cfg.out / MANIFEST).write_text(text, encoding="utf-8")
 

@@ -124,10 +124,16 @@ def _columns() -> dict[str, tuple[tuple[str, str], ...]]:
 
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = _columns()
 TABLES = tuple(COLUMNS)
-# Tables written as a folder of part files in Parquet (the big, append-only ones).
-PARTITIONED_TABLES = ("messages", "conversation_actions")
 # Tables produced chunk by chunk while conversations are simulated.
 STREAMED_TABLES = ("messages", "conversation_actions", "session_ratings", "orders")
+# In Parquet, each is a folder of one file per day of its day column (the contract's
+# `day_column`): table -> the frame column (emit.py) holding that instant.
+DAILY_TABLES = {
+    "messages": "t",
+    "conversation_actions": "updated",
+    "session_ratings": "rated",
+    "orders": "created",
+}
 
 FORMATS = ("parquet", "csv")
 

@@ -31,6 +31,10 @@ BUYER_PREFIX = "buyer_"
 ORDER_ID_BASE = 576_000_000_000_000_000
 
 
+# The four ASCII digits of 0..9999: ids are written four digits per division.
+_QUADS = np.array([list(f"{i:04d}".encode("ascii")) for i in range(10_000)], np.uint8)
+
+
 def _digits(prefix: str, values: np.ndarray, digits: int) -> np.ndarray:
     """(n, len(prefix) + digits) bytes: `prefix` + zero-padded decimal (negatives as 0)."""
     head = np.frombuffer(prefix.encode("ascii"), np.uint8)
@@ -39,9 +43,15 @@ def _digits(prefix: str, values: np.ndarray, digits: int) -> np.ndarray:
         raise OverflowError(f"id {int(rest.max())} does not fit {digits} digits")
     data = np.empty((len(values), len(head) + digits), np.uint8)
     data[:, : len(head)] = head
-    for pos in range(data.shape[1] - 1, len(head) - 1, -1):
-        data[:, pos] = rest % 10 + 48
+    pos = data.shape[1]
+    while pos - len(head) >= 4:
+        data[:, pos - 4 : pos] = _QUADS[rest % 10_000]
+        rest //= 10_000
+        pos -= 4
+    while pos > len(head):
+        data[:, pos - 1] = rest % 10 + 48
         rest //= 10
+        pos -= 1
     return data
 
 
