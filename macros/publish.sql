@@ -59,20 +59,25 @@
       ~ schemas | join("', '") ~ "')") %}
   {% do run_query("select chat_remove_file(" ~ _sql_text(staging_file) ~ ")") %}
   {% do run_query("attach " ~ _sql_text(staging_file) ~ " as chat_publication") %}
+  {#- one statement list, run in one call: a run_query per comment costs a round trip each
+      (hundreds of columns) -#}
+  {% set statements = [] %}
   {% for schema in schemas %}
-    {% do run_query("create schema chat_publication." ~ schema) %}
+    {% do statements.append("create schema chat_publication." ~ schema) %}
   {% endfor %}
   {% for row in relations.rows %}
     {% set name = row[0] ~ '.' ~ row[1] %}
-    {% do run_query("create table chat_publication." ~ name ~ " as select * from " ~ name) %}
+    {% do statements.append("create table chat_publication." ~ name ~ " as select * from " ~ name) %}
     {% if row[2] %}
-      {% do run_query("comment on table chat_publication." ~ name ~ " is " ~ _sql_text(row[2])) %}
+      {% do statements.append("comment on table chat_publication." ~ name ~ " is "
+          ~ _sql_text(row[2])) %}
     {% endif %}
   {% endfor %}
   {% for row in columns.rows %}
-    {% do run_query("comment on column chat_publication." ~ row[0] ~ '.' ~ row[1] ~ '.'
+    {% do statements.append("comment on column chat_publication." ~ row[0] ~ '.' ~ row[1] ~ '.'
         ~ adapter.quote(row[2]) ~ " is " ~ _sql_text(row[3])) %}
   {% endfor %}
+  {% do run_query(statements | join(";\n")) %}
   {% set counts = {'model': 0, 'test': 0, 'warn': 0} %}
   {% for result in results %}
     {% set kind = result.node.resource_type | string %}

@@ -20,7 +20,8 @@ daily_refresh_job = dg.define_asset_job(
 full_refresh_job = dg.define_asset_job(
     name="full_refresh",
     description="Rebuild the warehouse from the whole landing folder (dbt build --full-refresh): "
-    "for late rows beyond late_arrival_hours, or after a rule change.",
+    "never needed for late rows or rule changes (a refresh detects those and recomputes "
+    "everything itself); use it to rebuild from scratch on demand.",
     selection=dg.AssetSelection.assets(chat_warehouse_dbt_assets),
     partitions_def=daily_partitions,
     config={"ops": {"chat_warehouse_dbt_assets": {"config": {"full_refresh": True}}}},
