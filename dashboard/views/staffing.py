@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard import data, display, queries, sidebar
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]  # ISO weekday 1..7
-CELL = 24  # pixels per heatmap row
+CELL = 26  # pixels per heatmap row
+HEADROOM = 60  # pixels of a heatmap for its x axis and title
 HOUR_COLUMNS = [
     "day", "session_hour", "weekday_dates", "sessions", "sessions_per_date", "excluded_sessions",
     "counted_sessions", "within_24h_sessions", "response_rate_24h", "weekday",
@@ -61,12 +62,23 @@ else:
         alt.Tooltip("counted_sessions:Q", title="Counted"),
         alt.Tooltip("response_rate_24h:Q", title="24-hour rate", format=".1%"),
     ]
+    shown_days = [d for d in WEEKDAYS if d in set(hours["day"])]
     base = alt.Chart(hours).encode(
-        x=alt.X("session_hour:O", title="Shop-local hour the session started"),
-        y=alt.Y("day:N", title=None, sort=WEEKDAYS),
+        x=alt.X(
+            "session_hour:O",
+            title="Shop-local hour the session started",
+            scale=alt.Scale(domain=list(range(24))),
+            axis=alt.Axis(labelAngle=0),
+        ),
+        y=alt.Y(
+            "day:N",
+            title=None,
+            scale=alt.Scale(domain=shown_days),
+            axis=alt.Axis(labelOverlap=False),
+        ),
         tooltip=tooltip,
     )
-    height = CELL * hours["weekday"].nunique()
+    height = HEADROOM + CELL * len(shown_days)
     sessions_map = base.mark_rect().encode(
         color=alt.Color(
             "sessions_per_date:Q",
@@ -75,7 +87,7 @@ else:
         )
     )
     st.markdown("**Sessions** (per day of that weekday in the range)")
-    st.altair_chart(sessions_map.properties(height=height), width="stretch")
+    st.altair_chart(sessions_map, width="stretch", height=height)
     rate_map = base.mark_rect().encode(
         color=alt.Color(
             "response_rate_24h:Q",
@@ -88,7 +100,7 @@ else:
         f"**24-hour response rate** (red below the target, {display.pct(f.target_rate)}; "
         "blank: nothing counted)"
     )
-    st.altair_chart(rate_map.properties(height=height), width="stretch")
+    st.altair_chart(rate_map, width="stretch", height=height)
     with st.expander("Heatmap figures"):
         st.dataframe(
             hours[HOUR_COLUMNS],
@@ -143,7 +155,7 @@ highest = load["peak_saturation"].max(skipna=True)
 top = max(1.0, float(highest)) if pd.notna(highest) else 1.0
 cells = alt.Chart(load).encode(
     x=alt.X("date:O", title="Shop-local date", axis=alt.Axis(labelAngle=-60)),
-    y=alt.Y("agent:N", title=None),
+    y=alt.Y("agent:N", title=None, axis=alt.Axis(labelOverlap=False)),
     tooltip=[
         alt.Tooltip("agent:N", title="Agent"),
         alt.Tooltip("date:O", title="Date"),
@@ -162,8 +174,12 @@ saturation_map = cells.mark_rect().encode(
         scale=alt.Scale(scheme="orangered", domain=[0, top]),
         legend=alt.Legend(format="%"),
     )
-) + cells.mark_text(fontSize=10).encode(text="peak_concurrent_sessions:Q")
-st.altair_chart(saturation_map.properties(height=CELL * load["agent"].nunique()), width="stretch")
+) + cells.mark_text(fontSize=10).encode(
+    text="peak_concurrent_sessions:Q",
+    color=alt.condition(alt.datum.peak_saturation >= 1, alt.value("white"), alt.value("black")),
+)
+agents_shown = load["agent"].nunique()
+st.altair_chart(saturation_map, width="stretch", height=HEADROOM + 40 + CELL * agents_shown)
 
 st.markdown("**Per agent over the range** (most saturated first)")
 st.dataframe(
