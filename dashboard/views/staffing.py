@@ -155,7 +155,7 @@ highest = load["peak_saturation"].max(skipna=True)
 top = max(1.0, float(highest)) if pd.notna(highest) else 1.0
 cells = alt.Chart(load).encode(
     x=alt.X("date:O", title="Shop-local date", axis=alt.Axis(labelAngle=-60)),
-    y=alt.Y("agent:N", title=None, axis=alt.Axis(labelOverlap=False)),
+    y=alt.Y("agent:N", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=320)),
     tooltip=[
         alt.Tooltip("agent:N", title="Agent"),
         alt.Tooltip("date:O", title="Date"),
