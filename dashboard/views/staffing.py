@@ -176,7 +176,9 @@ saturation_map = cells.mark_rect().encode(
     )
 ) + cells.mark_text(fontSize=10).encode(
     text="peak_concurrent_sessions:Q",
-    color=alt.condition(alt.datum.peak_saturation >= 1, alt.value("white"), alt.value("black")),
+    color=alt.condition(
+        alt.datum.peak_saturation >= top / 2, alt.value("white"), alt.value("black")
+    ),
 )
 agents_shown = load["agent"].nunique()
 st.altair_chart(saturation_map, width="stretch", height=HEADROOM + 40 + CELL * agents_shown)
