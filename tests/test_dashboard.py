@@ -471,6 +471,25 @@ def test_staffing_page_shows_each_agents_peak_saturation_by_date(
     )
 
 
+def test_staffing_page_on_dates_without_sessions_still_shows_the_load(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2026-03-10 (local): no session starts, but sessions started earlier are still held
+    at = open_page(warehouse, monkeypatch, "staffing")
+    at.date_input(key="f_dates").set_value((date(2026, 3, 10), date(2026, 3, 10))).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["No session started in the selected range."]
+    held = mart(
+        warehouse,
+        "select agent_id, peak_concurrent_sessions from marts.fct_agent_workload_daily "
+        "where workload_date = '2026-03-10' order by shop_id, agent_id",
+    )
+    assert len(held) > 0
+    days = table(at, "staffing_days_table")
+    assert days["agent_id"].tolist() == held["agent_id"].tolist()
+    assert days["peak_concurrent_sessions"].tolist() == held["peak_concurrent_sessions"].tolist()
+
+
 def test_below_target_rows_are_coloured() -> None:
     frame = pd.DataFrame({"agent": ["x", "y", "z"], "rate": [0.95, 0.5, None]})
     styles = display.below_target(frame, "rate", 0.9)._compute().ctx

@@ -37,7 +37,8 @@ for i, row in enumerate(tiles.itertuples(index=False)):
         delta=None if delta is None else f"{delta:+.1f} pts vs target",
         border=True,
         help=f"7-day 24-hour rate on {row.last_date:%Y-%m-%d} ({row.timezone}), over "
-        f"{row.rolling_7d_counted_sessions} counted sessions. Target {display.pct(f.target_rate)}.",
+        f"{row.rolling_7d_counted_sessions} counted sessions. Target {display.pct(f.target_rate)}. "
+        f"7-day first-response tier: {row.frt_service_level_7d or '—'}.",
     )
 
 table = display.minutes(summary, "median_first_response_seconds")
