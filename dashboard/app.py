@@ -22,6 +22,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "views"
 PAGES = [
     ("shops.py", "Shops", "shops", ":material/storefront:"),
     ("agents.py", "Agents", "agents", ":material/support_agent:"),
+    ("staffing.py", "Staffing", "staffing", ":material/calendar_view_week:"),
     ("at_risk.py", "At risk now", "at-risk", ":material/alarm:"),
     ("sessions.py", "Sessions", "sessions", ":material/forum:"),
     ("data_health.py", "Data health", "data-health", ":material/fact_check:"),

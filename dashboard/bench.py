@@ -34,7 +34,7 @@ from dashboard.filters import DEFAULT_DAYS, Filters
 from dashboard.warehouse import Sql, open_read_only, run
 
 Bundle = dict[str, Sql]
-PAGES = ("Shops", "Agents", "At risk now", "Sessions", "Data health")
+PAGES = ("Shops", "Agents", "Staffing", "At risk now", "Sessions", "Data health")
 
 
 def ensure_landing(case: Path, size: int, seed: int) -> str:
@@ -113,6 +113,7 @@ def page_bundles(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Callab
     return {
         "Shops": lambda: {**common(), **queries.shops_page(f)},
         "Agents": lambda: {**common(), **queries.agents_page(f)},
+        "Staffing": lambda: {**common(), **queries.staffing_page(f)},
         "At risk now": lambda: {**common(), **queries.at_risk_page(f)},
         "Sessions": sessions,
         "Data health": data_health,

@@ -8,7 +8,11 @@ marts, never re-derived in pandas:
   ((auto-resolved + in time) / counted, metrics.md §7), never averages of daily rates;
 - medians and p90s over a range come from `fct_chat_sessions` (continuous percentiles, as the
   marts compute them), never from daily medians;
-- the seller center's 7-day rate is `fct_shop_daily.rolling_7d_response_rate_24h` itself.
+- a mean over a range (average response, resolution, allocation wait: metrics.md §9.2) is the
+  daily marts' means weighted by their own denominators (responses, resolved sessions,
+  allocated sessions), which is the sum of the times over the sum of the counts;
+- the seller center's 7-day rate is `fct_shop_daily.rolling_7d_response_rate_24h` itself, and
+  the 7-day first-response tier `frt_service_level_7d` too.
 """
 
 from __future__ import annotations
@@ -64,11 +68,50 @@ def _sql(template: str, *parts: Sql) -> Sql:
     return Sql(text, tuple(v for p in parts for v in p.params))
 
 
+# -- Service levels (metrics.md §9.2), shared by Shops and Agents ----------------------------
+
+# metrics.md §9.2 over a range, from the daily marts (fct_shop_daily, fct_agent_daily): counts
+# are sums; a mean is the daily means weighted by their denominators (the sum of the times over
+# the sum of the counts); a rate is a sum of numerators over a sum of denominators.
+SERVICE_SUMS = """
+        sum(human_needed_sessions)::bigint as human_needed_sessions,
+        sum(response_count)::bigint as response_count,
+        sum(avg_response_seconds * response_count)
+            / nullif(sum(response_count), 0) as avg_response_seconds,
+        sum(resolved_sessions)::bigint as resolved_sessions,
+        sum(avg_resolution_seconds * resolved_sessions)
+            / nullif(sum(resolved_sessions), 0) as avg_resolution_seconds,
+        sum(abandoned_sessions)::bigint as abandoned_sessions,
+        sum(abandoned_sessions)
+            / nullif(sum(abandoned_sessions + resolved_sessions), 0) as abandonment_rate,
+        sum(one_touch_resolved_sessions)::bigint as one_touch_resolved_sessions,
+        sum(auto_resolved_sessions) / nullif(sum(counted_sessions), 0) as self_service_rate,
+        sum(allocated_sessions)::bigint as allocated_sessions,
+        sum(avg_allocation_wait_seconds * allocated_sessions)
+            / nullif(sum(allocated_sessions), 0) as avg_allocation_wait_seconds,
+        sum(transferred_sessions)::bigint as transferred_sessions
+"""
+
+# What the daily marts cannot give over a range, from the range's non-excluded sessions in
+# fct_chat_sessions: the mean and median first response, the median resolution time
+# (continuous, as the marts compute them; medians cannot be combined across days) and the
+# one-touch rate (its denominator, resolved sessions with a human reply, is no mart column).
+SESSION_SERVICE = """
+        avg(first_response_seconds) as avg_first_response_seconds,
+        quantile_cont(first_response_seconds, 0.5) as median_first_response_seconds,
+        quantile_cont(resolution_seconds, 0.5) as median_resolution_seconds,
+        count(*) filter (where resolved_at is not null and human_reply_count >= 1)
+            as one_touch_base_sessions,
+        count(*) filter (where is_one_touch_resolved)
+            / nullif(count(*) filter (where resolved_at is not null and human_reply_count >= 1), 0)
+            as one_touch_resolution_rate
+"""
+
 # -- Shops ----------------------------------------------------------------------------------
 
-SHOP_SUMMARY = """
+SHOP_SUMMARY = f"""
 with days as (
-    select * from marts.fct_shop_daily where {0}
+    select * from marts.fct_shop_daily where {{0}}
 ),
 
 totals as (
@@ -83,22 +126,23 @@ totals as (
         sum(rated_sessions)::bigint as rated_sessions,
         sum(satisfied_sessions)::bigint as satisfied_sessions,
         sum(attributed_order_count)::bigint as attributed_order_count,
-        sum(attributed_order_amount) as attributed_order_amount
+        sum(attributed_order_amount) as attributed_order_amount,
+        {SERVICE_SUMS}
     from days
     group by shop_id
 ),
 
--- the seller center's figure: the 7-day rate on the last date of the range
+-- the seller center's figures: the 7-day rate and first-response tier on the range's last date
 seven_day as (
-    select shop_id, rolling_7d_response_rate_24h, rolling_7d_counted_sessions
+    select shop_id, rolling_7d_response_rate_24h, rolling_7d_counted_sessions, frt_service_level_7d
     from days
     qualify row_number() over (partition by shop_id order by session_date desc) = 1
 ),
 
-first_response as (
-    select shop_id, quantile_cont(first_response_seconds, 0.5) as median_first_response_seconds
+per_session as (
+    select shop_id, {SESSION_SERVICE}
     from marts.fct_chat_sessions
-    where {1} and not is_excluded and first_response_seconds is not null
+    where {{1}} and not is_excluded
     group by shop_id
 )
 
@@ -120,10 +164,18 @@ select
     t.rated_sessions,
     t.satisfied_sessions / nullif(t.rated_sessions, 0) as satisfaction_rate,
     t.attributed_order_count,
-    t.attributed_order_amount
+    t.attributed_order_amount,
+    d.frt_service_level_7d,
+    f.avg_first_response_seconds,
+    t.* exclude (
+        shop_id, last_date, sessions, excluded_sessions, pending_sessions, counted_sessions,
+        within_24h_sessions, rated_sessions, satisfied_sessions, attributed_order_count,
+        attributed_order_amount
+    ),
+    f.* exclude (shop_id, avg_first_response_seconds, median_first_response_seconds)
 from totals as t
 inner join seven_day as d on d.shop_id = t.shop_id
-left join first_response as f on f.shop_id = t.shop_id
+left join per_session as f on f.shop_id = t.shop_id
 left join marts.dim_shops as s on s.shop_id = t.shop_id
 order by t.shop_id
 """
@@ -192,36 +244,52 @@ AGENT_COUNTS = """
     sum(attributed_order_amount) as attributed_order_amount
 """
 
-FIRST_RESPONSE = """
-    avg(first_response_seconds) as avg_first_response_seconds,
-    quantile_cont(first_response_seconds, 0.5) as median_first_response_seconds,
-    quantile_cont(first_response_seconds, 0.9) as p90_first_response_seconds
-"""
-
 AGENT_TABLE = f"""
 with totals as (
-    select shop_id, agent_id, {AGENT_COUNTS}
+    select shop_id, agent_id, {AGENT_COUNTS}, {SERVICE_SUMS}
     from marts.fct_agent_daily
     where {{0}}
     group by shop_id, agent_id
 ),
 
-first_response as (
-    select shop_id, responsible_agent_id as agent_id, {FIRST_RESPONSE}
+per_session as (
+    select
+        shop_id,
+        responsible_agent_id as agent_id,
+        {SESSION_SERVICE},
+        quantile_cont(first_response_seconds, 0.9) as p90_first_response_seconds
     from marts.fct_chat_sessions
-    where {{1}} and responsible_agent_id is not null
-        and not is_excluded and first_response_seconds is not null
+    where {{1}} and responsible_agent_id is not null and not is_excluded
     group by shop_id, responsible_agent_id
+),
+
+-- load (metrics.md §9.4) on the range's local dates: allocations to the agent (of any session,
+-- not only those the agent is answerable for), transfers, the day of highest saturation
+workload as (
+    select
+        shop_id,
+        agent_id,
+        sum(allocations_received)::bigint as allocations_received,
+        sum(transfers_in)::bigint as transfers_in,
+        sum(transfers_out)::bigint as transfers_out,
+        max(peak_concurrent_sessions) as peak_concurrent_sessions,
+        max(peak_saturation) as peak_saturation
+    from marts.fct_agent_workload_daily
+    where {{2}}
+    group by shop_id, agent_id
 )
 
 select
     t.shop_id,
     t.agent_id,
     a.nickname as agent_nickname,
+    a.max_concurrent_sessions,
     t.* exclude (shop_id, agent_id),
-    f.* exclude (shop_id, agent_id)
+    f.* exclude (shop_id, agent_id),
+    w.* exclude (shop_id, agent_id)
 from totals as t
-left join first_response as f on f.shop_id = t.shop_id and f.agent_id = t.agent_id
+left join per_session as f on f.shop_id = t.shop_id and f.agent_id = t.agent_id
+left join workload as w on w.shop_id = t.shop_id and w.agent_id = t.agent_id
 left join marts.dim_agents as a on a.shop_id = t.shop_id and a.agent_id = t.agent_id
 order by t.shop_id, t.agent_id
 """
@@ -243,9 +311,103 @@ def agents_page(f: Filters) -> dict[str, Sql]:
     """Per (shop, agent) over the range, and the totals over every agent shown."""
     daily = f.where(agent="agent_id")
     sessions = f.where(agent="responsible_agent_id")
+    workload = f.where(agent="agent_id", day="workload_date")
     return {
-        "agents": _sql(AGENT_TABLE, daily, sessions),
+        "agents": _sql(AGENT_TABLE, daily, sessions, workload),
         "totals": _sql(AGENT_TOTALS, daily, sessions, daily),
+    }
+
+
+# -- Staffing -------------------------------------------------------------------------------
+
+# When buyers write (metrics.md §9.3): fct_shop_hourly summed per shop-local weekday (ISO: 1 is
+# Monday) and hour over the range, on a full grid of the weekdays the range holds (hours without
+# sessions are 0, their rate null), with how many of that weekday the range holds.
+STAFFING_HOURS = """
+with hours as (
+    select
+        isodow(session_date) as weekday,
+        session_hour,
+        sum(sessions)::bigint as sessions,
+        sum(excluded_sessions)::bigint as excluded_sessions,
+        sum(counted_sessions)::bigint as counted_sessions,
+        sum(responded_within_window_sessions)::bigint as within_24h_sessions
+    from marts.fct_shop_hourly
+    where {0}
+    group by all
+),
+
+weekdays as (
+    select isodow(day) as weekday, count(*)::bigint as weekday_dates
+    from (select unnest(generate_series(?::date, ?::date, interval 1 day))::date as day)
+    group by all
+)
+
+select
+    w.weekday,
+    g.session_hour,
+    w.weekday_dates,
+    coalesce(h.sessions, 0)::bigint as sessions,
+    coalesce(h.sessions, 0) / w.weekday_dates as sessions_per_date,
+    coalesce(h.excluded_sessions, 0)::bigint as excluded_sessions,
+    coalesce(h.counted_sessions, 0)::bigint as counted_sessions,
+    coalesce(h.within_24h_sessions, 0)::bigint as within_24h_sessions,
+    h.within_24h_sessions / nullif(h.counted_sessions, 0) as response_rate_24h
+from weekdays as w
+cross join (select unnest(range(24))::integer as session_hour) as g
+left join hours as h on h.weekday = w.weekday and h.session_hour = g.session_hour
+order by w.weekday, g.session_hour
+"""
+
+# Load against capacity (metrics.md §9.4), one row per agent and shop-local date
+WORKLOAD_DAYS = """
+select
+    w.shop_id,
+    w.agent_id,
+    a.nickname as agent_nickname,
+    w.workload_date,
+    w.allocations_received,
+    w.transfers_in,
+    w.transfers_out,
+    w.peak_concurrent_sessions,
+    w.max_concurrent_sessions,
+    w.peak_saturation
+from marts.fct_agent_workload_daily as w
+left join marts.dim_agents as a on a.shop_id = w.shop_id and a.agent_id = w.agent_id
+where {0}
+order by w.shop_id, w.agent_id, w.workload_date
+"""
+
+WORKLOAD_AGENTS = """
+select
+    w.shop_id,
+    w.agent_id,
+    a.nickname as agent_nickname,
+    count(*)::bigint as workload_dates,
+    max(w.peak_concurrent_sessions) as peak_concurrent_sessions,
+    any_value(w.max_concurrent_sessions) as max_concurrent_sessions,
+    max(w.peak_saturation) as peak_saturation,
+    count(*) filter (where w.peak_saturation >= 1)::bigint as dates_at_capacity,
+    sum(w.allocations_received)::bigint as allocations_received,
+    sum(w.transfers_in)::bigint as transfers_in,
+    sum(w.transfers_out)::bigint as transfers_out
+from marts.fct_agent_workload_daily as w
+left join marts.dim_agents as a on a.shop_id = w.shop_id and a.agent_id = w.agent_id
+where {0}
+group by w.shop_id, w.agent_id, a.nickname
+order by peak_saturation desc nulls last, w.shop_id, w.agent_id
+"""
+
+
+def staffing_page(f: Filters) -> dict[str, Sql]:
+    """Sessions and the 24-hour rate by shop-local weekday and hour (shops and dates; the agent
+    filter does not apply), and each agent's load against capacity per date and in all."""
+    hourly = f.where()
+    workload = f.where(shop="w.shop_id", agent="w.agent_id", day="w.workload_date")
+    return {
+        "hours": Sql(STAFFING_HOURS.format(hourly.text), (*hourly.params, f.start, f.end)),
+        "workload_days": _sql(WORKLOAD_DAYS, workload),
+        "workload_agents": _sql(WORKLOAD_AGENTS, workload),
     }
 
 

@@ -2,8 +2,9 @@
 
 Two shops in two time zones over ten days: answers in time and late, unanswered sessions (some
 expired, some still open and at risk at as_of), FAQ-only sessions, a holiday period, an upheld
-report, a "no reply needed" mark, ratings, orders and a few contract-breaking rows, so every
-page has something to show and every figure something to be checked against.
+report, a "no reply needed" mark, ratings, orders, transfers between agents (one of them at
+its capacity) and a few contract-breaking rows, so every page has something to show and every
+figure something to be checked against.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ AGENTS = [
         "shop_id": "S1",
         "nickname": "Budi",
         "role": "ADMIN",
-        "max_concurrent_sessions": 5,
+        "max_concurrent_sessions": 2,
     },
     {
         "agent_id": "b1",
@@ -180,6 +181,16 @@ def landing_tables() -> dict[str, list[dict[str, Any]]]:
             conv = f"c2-{d}-1"
             c.say(conv, "S2", "BUYER", f"u-{conv}", "TEXT", _t(d, 20))
             c.allocate(conv, "S2", "b1", _t(d, 20, 1))
+    # transfers (metrics.md §9.4): allocated to a1, moved to a2 five minutes later, answered
+    # by a2; a second one moved from a2 back to a1 (a2's capacity is 2: a2 is saturated then)
+    c.say("c1-8-5", "S1", "BUYER", "u-c1-8-5", "TEXT", _t(8, 10))
+    c.allocate("c1-8-5", "S1", "a1", _t(8, 10, 0.1))
+    c.allocate("c1-8-5", "S1", "a2", _t(8, 10, 5))
+    c.say("c1-8-5", "S1", "CUSTOMER_SERVICE", "a2", "TEXT", _t(8, 10, 20))
+    c.say("c1-8-6", "S1", "BUYER", "u-c1-8-6", "TEXT", _t(8, 11))
+    c.allocate("c1-8-6", "S1", "a2", _t(8, 11, 0.1))
+    c.allocate("c1-8-6", "S1", "a1", _t(8, 11, 30))
+    c.say("c1-8-6", "S1", "CUSTOMER_SERVICE", "a1", "TEXT", _t(8, 11, 45))
     # waiting 22 h at as_of: at risk, deadline still ahead
     c.say("c1-9-4", "S1", "BUYER", "u-c1-9-4", "TEXT", _t(9, 14))
     c.allocate("c1-9-4", "S1", "a2", _t(9, 14, 1))

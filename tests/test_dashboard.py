@@ -4,6 +4,7 @@ and every figure it shows equals the marts (read here with independent SQL)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, display
 from dashboard.warehouse import Sql
-from tests.dashboard_data import published_warehouse
+from tests.dashboard_data import AGENTS, published_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +59,12 @@ def open_page(
 TABLES = {
     "shops_table": "below_target",
     "shops_trend_table": "rolling_7d_response_rate_24h",
+    "shops_service_table": "frt_service_level_7d",
     "agents_table": "agent_nickname",
+    "agents_service_table": "one_touch_resolution_rate",
+    "staffing_hours_table": "sessions_per_date",
+    "staffing_agents_table": "dates_at_capacity",
+    "staffing_days_table": "workload_date",
     "at_risk_table": "hours_left",
     "sessions_table": "buyer_id",
     "session_timeline": "event_role",
@@ -152,6 +158,100 @@ def test_shops_trend_of_one_shop_is_the_marts_daily_and_7_day_rate(
         assert trend[column].tolist() == pytest.approx(expected[column].tolist(), nan_ok=True)
 
 
+def service_levels(sessions: pd.DataFrame) -> dict[str, float]:
+    """metrics.md §9.2 over a set of non-excluded sessions, straight from fct_chat_sessions:
+    the definitions themselves, not a re-aggregation of the daily marts."""
+    resolved = sessions["resolved_at"].notna()
+    touched = resolved & (sessions["human_reply_count"] >= 1)
+    abandoned = sessions["is_abandoned"].fillna(False).astype(bool)
+    counted = sessions["is_counted_in_rate"].astype(bool)
+    allocated = sessions["first_allocated_at"].notna()
+    first = sessions["first_response_seconds"].dropna()
+
+    def ratio(a: float, b: float) -> float:
+        return a / b if b else float("nan")
+
+    return {
+        "avg_first_response_seconds": first.mean() if len(first) else float("nan"),
+        "median_first_response_seconds": np.quantile(first, 0.5) if len(first) else float("nan"),
+        "response_count": sessions["response_count"].sum(),
+        "avg_response_seconds": ratio(
+            sessions["total_response_seconds"].sum(), sessions["response_count"].sum()
+        ),
+        "resolved_sessions": resolved.sum(),
+        "avg_resolution_seconds": sessions.loc[resolved, "resolution_seconds"].mean(),
+        "median_resolution_seconds": (
+            np.quantile(sessions.loc[resolved, "resolution_seconds"], 0.5)
+            if resolved.any()
+            else float("nan")
+        ),
+        "abandoned_sessions": abandoned.sum(),
+        "abandonment_rate": ratio(abandoned.sum(), abandoned.sum() + resolved.sum()),
+        "one_touch_resolved_sessions": sessions["is_one_touch_resolved"].sum(),
+        "one_touch_resolution_rate": ratio(
+            (sessions["is_one_touch_resolved"] & touched).sum(), touched.sum()
+        ),
+        "self_service_rate": ratio(
+            (counted & (sessions["response_status"] == "AUTO_RESOLVED")).sum(), counted.sum()
+        ),
+        "allocated_sessions": allocated.sum(),
+        "avg_allocation_wait_seconds": sessions.loc[allocated, "allocation_wait_seconds"].mean(),
+        "transferred_sessions": (sessions["transfer_count"] > 0).sum(),
+    }
+
+
+def assert_service_levels(row: pd.Series, expected: dict[str, float], key: Any) -> None:
+    """A row of a page's service table (times in minutes) against service_levels()."""
+    compared = 0
+    for column, value in expected.items():
+        minutes = column.replace("_seconds", "_minutes")
+        if column.endswith("_seconds") and minutes in row.index:
+            shown = row[minutes] * 60
+        elif column in row.index:
+            shown = row[column]
+        else:
+            continue
+        compared += 1
+        assert shown == pytest.approx(float(value), nan_ok=True), (key, column)
+    assert compared >= 10, row.index
+
+
+def range_sessions(warehouse: Path, start: date, end: date) -> pd.DataFrame:
+    """The range's non-excluded sessions, as fct_chat_sessions has them."""
+    return mart(
+        warehouse,
+        "select * from marts.fct_chat_sessions "
+        "where session_date between ? and ? and not is_excluded",
+        [start, end],
+    )
+
+
+def test_shops_page_shows_the_service_levels_of_the_range(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(warehouse, monkeypatch)
+    start, end = default_range(warehouse)
+    shown = table(at, "shops_service_table").set_index("shop_id")
+    sessions = range_sessions(warehouse, start, end)
+    assert sorted(shown.index) == sorted(sessions["shop_id"].unique())
+    for shop, of_shop in sessions.groupby("shop_id"):
+        assert_service_levels(shown.loc[shop], service_levels(of_shop), shop)
+    # the tier is the mart's, on the last date of the range
+    tiers = mart(
+        warehouse,
+        "select shop_id, frt_service_level_7d from marts.fct_shop_daily where session_date <= ? "
+        "qualify row_number() over (partition by shop_id order by session_date desc) = 1",
+        [end],
+    ).set_index("shop_id")["frt_service_level_7d"]
+    assert shown["frt_service_level_7d"].to_dict() == tiers.to_dict()
+    # the fixture exercises them: S1 answers within 10 minutes to 30 hours, abandons some
+    # (expired) sessions, resolves others with one reply, has FAQ-only sessions and transfers
+    s1 = shown.loc["S1"]
+    assert s1["frt_service_level_7d"] in {"AVERAGE", "BELOW_AVERAGE", "UNACCEPTABLE"}
+    assert 0 < s1["abandonment_rate"] < 1 and 0 < s1["self_service_rate"] < 1
+    assert 0 < s1["one_touch_resolution_rate"] and s1["transferred_sessions"] == 2
+
+
 def test_target_input_moves_the_below_target_marks(
     warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,6 +309,32 @@ def test_agents_page_totals_equal_sums_over_fct_agent_daily(
     assert metrics["24-hour rate"] == display.pct(good / sums["counted_sessions"].sum())
 
 
+def test_agents_page_shows_service_levels_and_load(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(warehouse, monkeypatch, "agents")
+    start, end = default_range(warehouse)
+    shown = table(at, "agents_service_table").set_index(["shop_id", "agent_id"])
+    sessions = range_sessions(warehouse, start, end).dropna(subset=["responsible_agent_id"])
+    for key, of_agent in sessions.groupby(["shop_id", "responsible_agent_id"]):
+        assert_service_levels(shown.loc[key], service_levels(of_agent), key)
+    load = mart(
+        warehouse,
+        "select * from marts.fct_agent_workload_daily where workload_date between ? and ?",
+        [start, end],
+    ).groupby(["shop_id", "agent_id"])
+    for key, days in load:
+        row = shown.loc[key]
+        for column in ("allocations_received", "transfers_in", "transfers_out"):
+            assert row[column] == days[column].sum(), (key, column)
+        assert row["peak_concurrent_sessions"] == days["peak_concurrent_sessions"].max()
+        assert row["peak_saturation"] == pytest.approx(days["peak_saturation"].max())
+    # the fixture's two transfers: a1 -> a2 (c1-8-5) and a2 -> a1 (c1-8-6)
+    for agent in ("a1", "a2"):
+        assert (shown.loc[("S1", agent), ["transfers_in", "transfers_out"]] == 1).all()
+    assert shown.loc[("S1", "a2"), "peak_saturation"] >= 1
+
+
 def test_agent_filter_narrows_the_agents_page_to_that_agent(
     warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -222,6 +348,146 @@ def test_agent_filter_narrows_the_agents_page_to_that_agent(
         "select sum(sessions) from marts.fct_agent_daily where shop_id = 'S1' and agent_id = 'a2'",
     ).iloc[0, 0]
     assert shown["sessions"].iloc[0] == expected
+
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def sessions_by_local_hour(warehouse: Path, shops: list[str] | None = None) -> pd.DataFrame:
+    """Every session with the weekday and hour of its start in its shop's time zone, computed
+    here from started_at (UTC) and the shop's zone, not read from the marts' hour columns."""
+    sessions = mart(
+        warehouse,
+        "select s.shop_id, s.started_at, s.is_counted_in_rate, s.response_status, h.timezone "
+        "from marts.fct_chat_sessions as s join marts.dim_shops as h using (shop_id)",
+    )
+    if shops is not None:
+        sessions = sessions[sessions["shop_id"].isin(shops)]
+    local = [
+        pd.Timestamp(t).tz_localize("UTC").tz_convert(zone)
+        for t, zone in zip(sessions["started_at"], sessions["timezone"], strict=True)
+    ]
+    return sessions.assign(
+        local_date=[t.date() for t in local],
+        day=[WEEKDAYS[t.weekday()] for t in local],
+        hour=[t.hour for t in local],
+        within=sessions["is_counted_in_rate"]
+        & sessions["response_status"].isin(["AUTO_RESOLVED", "RESPONDED_IN_TIME"]),
+    )
+
+
+def test_staffing_page_heatmap_counts_sessions_by_local_weekday_and_hour(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(warehouse, monkeypatch, "staffing")
+    start, end = default_range(warehouse)
+    # heatmaps (rect marks): sessions and the rate by weekday and hour, saturation by date
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    marks = [spec.get("mark") or spec["layer"][0]["mark"] for spec in specs]
+    assert [m["type"] for m in marks] == ["rect", "rect", "rect"]
+    colours = [(spec.get("encoding") or spec["layer"][0]["encoding"])["color"] for spec in specs]
+    assert [c["field"] for c in colours] == [
+        "sessions_per_date",
+        "response_rate_24h",
+        "peak_saturation",
+    ]
+    sessions = sessions_by_local_hour(warehouse)
+    sessions = sessions[(sessions["local_date"] >= start) & (sessions["local_date"] <= end)]
+    grid = table(at, "staffing_hours_table")
+    dates = pd.date_range(start, end)
+    weekdays = sorted({d.weekday() for d in dates})
+    assert len(grid) == 24 * len(weekdays)  # a full grid: hours without sessions are 0
+    shown = grid.set_index(["day", "session_hour"])
+    expected = sessions.groupby(["day", "hour"]).agg(
+        sessions=("shop_id", "size"),
+        counted=("is_counted_in_rate", "sum"),
+        within=("within", "sum"),
+    )
+    for (day, hour), e in expected.iterrows():
+        row = shown.loc[(day, hour)]
+        assert row["sessions"] == e["sessions"], (day, hour)
+        assert row["counted_sessions"] == e["counted"], (day, hour)
+        rate = e["within"] / e["counted"] if e["counted"] else float("nan")
+        assert row["response_rate_24h"] == pytest.approx(rate, nan_ok=True), (day, hour)
+        n_days = sum(1 for d in dates if WEEKDAYS[d.weekday()] == day)
+        assert row["weekday_dates"] == n_days
+        assert row["sessions_per_date"] == pytest.approx(e["sessions"] / n_days)
+    assert grid["sessions"].sum() == len(sessions)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sessions"] == f"{len(sessions):,}"
+    # S1 (Jakarta, UTC+7) writes at 02:00 UTC every day: 09:00 local
+    s1 = sessions_by_local_hour(warehouse, ["S1"])
+    assert (s1["hour"] == 9).sum() >= 9
+    # the shop filter narrows the hours to that shop's sessions
+    at.multiselect(key="f_shops").set_value(["S2"]).run()
+    grid = table(at, "staffing_hours_table")
+    s2 = sessions_by_local_hour(warehouse, ["S2"])
+    s2 = s2[(s2["local_date"] >= start) & (s2["local_date"] <= end)]
+    assert grid["sessions"].sum() == len(s2)
+    by_hour = grid.groupby("session_hour")["sessions"].sum()
+    assert by_hour[by_hour > 0].to_dict() == s2.groupby("hour").size().to_dict()
+
+
+def test_staffing_page_shows_each_agents_peak_saturation_by_date(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(warehouse, monkeypatch, "staffing")
+    start, end = default_range(warehouse)
+    load = mart(
+        warehouse,
+        "select * from marts.fct_agent_workload_daily where workload_date between ? and ? "
+        "order by shop_id, agent_id, workload_date",
+        [start, end],
+    )
+    days = table(at, "staffing_days_table")
+    assert list(zip(days["agent_id"], days["workload_date"], strict=True)) == list(
+        zip(load["agent_id"], load["workload_date"], strict=True)
+    )
+    assert days["peak_concurrent_sessions"].tolist() == load["peak_concurrent_sessions"].tolist()
+    # saturation is the peak over the agent's capacity (agents table), as metrics.md §9.4 says
+    capacity = {(a["shop_id"], a["agent_id"]): a["max_concurrent_sessions"] for a in AGENTS}
+    for row in days.itertuples():
+        assert row.peak_saturation == pytest.approx(
+            row.peak_concurrent_sessions / capacity[(row.shop_id, row.agent_id)]
+        )
+    agents = table(at, "staffing_agents_table").set_index(["shop_id", "agent_id"])
+    for key, of_agent in load.groupby(["shop_id", "agent_id"]):
+        row = agents.loc[key]
+        assert row["workload_dates"] == len(of_agent)
+        assert row["peak_concurrent_sessions"] == of_agent["peak_concurrent_sessions"].max()
+        assert row["peak_saturation"] == pytest.approx(of_agent["peak_saturation"].max())
+        assert row["dates_at_capacity"] == (of_agent["peak_saturation"] >= 1).sum()
+        for column in ("allocations_received", "transfers_in", "transfers_out"):
+            assert row[column] == of_agent[column].sum(), (key, column)
+    # a2 (capacity 2) holds three sessions at once on 2026-03-08: the most saturated, first
+    assert agents.index[0] == ("S1", "a2")
+    assert agents.loc[("S1", "a2"), "dates_at_capacity"] >= 1
+    # the agent filter narrows the load (not the hours)
+    at.multiselect(key="f_agents").set_value([("S1", "a2")]).run()
+    assert not at.exception
+    assert set(table(at, "staffing_days_table")["agent_id"]) == {"a2"}
+    assert table(at, "staffing_hours_table")["sessions"].sum() == len(
+        sessions_by_local_hour(warehouse).query("@start <= local_date <= @end")
+    )
+
+
+def test_staffing_page_on_dates_without_sessions_still_shows_the_load(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2026-03-10 (local): no session starts, but sessions started earlier are still held
+    at = open_page(warehouse, monkeypatch, "staffing")
+    at.date_input(key="f_dates").set_value((date(2026, 3, 10), date(2026, 3, 10))).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["No session started in the selected range."]
+    held = mart(
+        warehouse,
+        "select agent_id, peak_concurrent_sessions from marts.fct_agent_workload_daily "
+        "where workload_date = '2026-03-10' order by shop_id, agent_id",
+    )
+    assert len(held) > 0
+    days = table(at, "staffing_days_table")
+    assert days["agent_id"].tolist() == held["agent_id"].tolist()
+    assert days["peak_concurrent_sessions"].tolist() == held["peak_concurrent_sessions"].tolist()
 
 
 def test_below_target_rows_are_coloured() -> None:

@@ -1,7 +1,7 @@
 """The dashboard in a real browser: `python -m dashboard` serves the app on a free port, and a
 headless Chromium (Debian's `chromium`, driven by Playwright) opens every page, checks a shop's
-7-day rate as the mart has it, opens one session's verdict explanation, and saves a screenshot
-of each page.
+7-day rate as the mart has it, the Staffing page's heatmaps, opens one session's verdict
+explanation, and saves a screenshot of each page.
 
 The warehouse is the small dbt-built one of tests/dashboard_data.py, or the published file
 named by DASHBOARD_BROWSER_WAREHOUSE (the checks read whatever marts it serves). Screenshots go
@@ -57,6 +57,7 @@ WAIT_MS = 90_000  # the first page of a cold server on a busy 2-core machine is 
 PAGES = {
     "shops": "",
     "agents": "agents",
+    "staffing": "staffing",
     "at_risk": "at-risk",
     "sessions": "sessions",
     "data_health": "data-health",
@@ -200,6 +201,28 @@ def test_shops_page_shows_a_shops_7_day_rate_as_the_mart_has_it(
     tile = page.locator('[data-testid="stMetric"]').filter(has_text=f"{shop_id} · ")
     assert tile.locator('[data-testid="stMetricValue"]').inner_text() == display.pct(rate)
     assert shoot(page, screenshots, "shops").stat().st_size > 10_000
+
+
+def test_staffing_page_draws_its_heatmaps(
+    server: str, page: Page, warehouse: Path, screenshots: Path
+) -> None:
+    ((sessions,),) = mart(
+        warehouse,
+        "select sum(sessions) from marts.fct_shop_hourly where session_date "
+        "> (select max(session_date) from marts.fct_shop_daily) - 30",
+    )
+    page.goto(f"{server}/{PAGES['staffing']}")
+    settle(page, tables=1, charts=3)
+    assert page.get_by_role("heading", name="Staffing").count() == 1
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Sessions")
+    assert tile.locator('[data-testid="stMetricValue"]').first.inner_text() == f"{sessions:,}"
+    # three heatmaps drawn: sessions and the 24-hour rate by weekday and hour, saturation
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == 3
+    for i in range(3):
+        box = charts.nth(i).locator("canvas, svg").first.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 50
+    assert shoot(page, screenshots, "staffing").stat().st_size > 10_000
 
 
 def test_sessions_page_opens_a_sessions_explanation(

@@ -43,6 +43,10 @@ table = display.minutes(
     "avg_first_response_seconds",
     "median_first_response_seconds",
     "p90_first_response_seconds",
+    "avg_response_seconds",
+    "avg_resolution_seconds",
+    "median_resolution_seconds",
+    "avg_allocation_wait_seconds",
 )
 shown = [
     "shop_id", "agent_id", "agent_nickname", "sessions", "counted_sessions",
@@ -86,6 +90,70 @@ st.dataframe(
         "attributed_order_count": count("Orders", "Orders attributed to the agent's sessions."),
         "attributed_order_amount": st.column_config.NumberColumn(
             "Order amount", help="Amount of those orders (shop currency).", format="localized"
+        ),
+    },
+)
+
+st.subheader("Service levels and load")
+st.caption(
+    "Beyond the 24-hour rate (metrics.md §9), over the non-excluded sessions the agent is "
+    "answerable for: counts, rates and means are sums over `fct_agent_daily` (a mean weighs "
+    "each day by its own count); the median resolution and the one-touch rate are computed over "
+    "the range's sessions. *Allocations*, *transfers in / out* and *peak* come from "
+    "`fct_agent_workload_daily` on the range's local dates and count every session allocated "
+    "to the agent, excluded ones and ones another agent ended up answerable for included."
+)
+service_shown = [
+    "shop_id", "agent_id", "avg_response_minutes", "response_count", "resolved_sessions",
+    "avg_resolution_minutes", "median_resolution_minutes", "one_touch_resolution_rate",
+    "one_touch_resolved_sessions", "abandonment_rate", "allocated_sessions",
+    "avg_allocation_wait_minutes", "transferred_sessions", "allocations_received",
+    "transfers_in", "transfers_out", "peak_concurrent_sessions", "max_concurrent_sessions",
+    "peak_saturation",
+]  # fmt: skip
+st.dataframe(
+    table[service_shown],
+    hide_index=True,
+    height=display.table_height(len(table)),
+    key="agents_service_table",
+    column_config={
+        "shop_id": "Shop",
+        "agent_id": "Agent",
+        "avg_response_minutes": display.minutes_column(
+            "Mean response", "Every human reply to a waiting buyer, not only the first."
+        ),
+        "response_count": count("Responses", "Human replies made while the buyer waited."),
+        "resolved_sessions": count("Resolved", "Closed by an agent, the system or idleness."),
+        "avg_resolution_minutes": display.minutes_column(
+            "Mean resolution", "Start to resolution, resolved sessions."
+        ),
+        "median_resolution_minutes": display.minutes_column(
+            "Median resolution", "Median (continuous) of the same."
+        ),
+        "one_touch_resolution_rate": display.rate_column(
+            "One-touch", "Resolved with exactly one human reply / resolved with a human reply."
+        ),
+        "one_touch_resolved_sessions": count("One-touch sessions", "Its numerator."),
+        "abandonment_rate": display.rate_column(
+            "Abandonment", "Closed while the buyer waited / (resolved + abandoned)."
+        ),
+        "allocated_sessions": count("Allocated", "Answerable sessions with an allocation."),
+        "avg_allocation_wait_minutes": display.minutes_column(
+            "Mean allocation wait", "Start to first allocation."
+        ),
+        "transferred_sessions": count(
+            "Transferred", "Answerable sessions moved between agents at least once."
+        ),
+        "allocations_received": count("Allocations", "Allocations to the agent (any session)."),
+        "transfers_in": count("Transfers in", "Of those, taken from another agent."),
+        "transfers_out": count("Transfers out", "Sessions the agent held moved to another."),
+        "peak_concurrent_sessions": count(
+            "Peak held", "The most sessions held at one instant, on the range's busiest date."
+        ),
+        "max_concurrent_sessions": count("Capacity", "Maximum concurrent sessions."),
+        "peak_saturation": display.rate_column(
+            "Peak saturation",
+            "The highest daily peak / capacity (the Staffing page has each date).",
         ),
     },
 )

@@ -37,7 +37,8 @@ for i, row in enumerate(tiles.itertuples(index=False)):
         delta=None if delta is None else f"{delta:+.1f} pts vs target",
         border=True,
         help=f"7-day 24-hour rate on {row.last_date:%Y-%m-%d} ({row.timezone}), over "
-        f"{row.rolling_7d_counted_sessions} counted sessions. Target {display.pct(f.target_rate)}.",
+        f"{row.rolling_7d_counted_sessions} counted sessions. Target {display.pct(f.target_rate)}. "
+        f"7-day first-response tier: {row.frt_service_level_7d or '—'}.",
     )
 
 table = display.minutes(summary, "median_first_response_seconds")
@@ -92,6 +93,82 @@ st.dataframe(
         "below_target": st.column_config.CheckboxColumn(
             "Below target", help="7-day rate below the target (red rows)."
         ),
+    },
+)
+
+st.subheader("Service levels")
+st.caption(
+    "Beyond the 24-hour rate (metrics.md §9), over the non-excluded sessions of the range. "
+    "Counts, rates and means are sums over `fct_shop_daily` (a mean weighs each day by its own "
+    "count); the mean and median first response, the median resolution and the one-touch rate "
+    "are computed over the range's sessions in `fct_chat_sessions`. The **7-day tier** is the "
+    "mart's `frt_service_level_7d` on the last date of the range."
+)
+service = display.minutes(
+    summary,
+    "avg_first_response_seconds",
+    "median_first_response_seconds",
+    "avg_response_seconds",
+    "avg_resolution_seconds",
+    "median_resolution_seconds",
+    "avg_allocation_wait_seconds",
+)
+service_shown = [
+    "shop_id", "shop_name", "frt_service_level_7d", "avg_first_response_minutes",
+    "median_first_response_minutes", "avg_response_minutes", "response_count",
+    "resolved_sessions", "avg_resolution_minutes", "median_resolution_minutes",
+    "one_touch_resolution_rate", "one_touch_resolved_sessions", "self_service_rate",
+    "abandonment_rate", "abandoned_sessions", "allocated_sessions",
+    "avg_allocation_wait_minutes", "transferred_sessions",
+]  # fmt: skip
+count = display.count_column
+st.dataframe(
+    service[service_shown],
+    hide_index=True,
+    key="shops_service_table",
+    column_config={
+        "shop_id": "Shop",
+        "shop_name": "Name",
+        "frt_service_level_7d": st.column_config.TextColumn(
+            "7-day tier",
+            help="Tier of the 7-day median first response on the range's last date (Gorgias "
+            "live chat): STELLAR <= 1 min, ABOVE_AVERAGE <= 5, AVERAGE <= 10, BELOW_AVERAGE "
+            "<= 60, else UNACCEPTABLE (seed service_level_thresholds).",
+        ),
+        "avg_first_response_minutes": display.minutes_column(
+            "Mean 1st reply", "Mean first response time (sessions with a human reply)."
+        ),
+        "median_first_response_minutes": display.minutes_column(
+            "Median 1st reply", "Median (continuous) first response time."
+        ),
+        "avg_response_minutes": display.minutes_column(
+            "Mean response",
+            "Average response time: every human reply to a waiting buyer, not only the first.",
+        ),
+        "response_count": count("Responses", "Human replies made while the buyer waited."),
+        "resolved_sessions": count("Resolved", "Closed by an agent, the system or idleness."),
+        "avg_resolution_minutes": display.minutes_column(
+            "Mean resolution", "Start to resolution, resolved sessions."
+        ),
+        "median_resolution_minutes": display.minutes_column(
+            "Median resolution", "Median (continuous) of the same."
+        ),
+        "one_touch_resolution_rate": display.rate_column(
+            "One-touch", "Resolved with exactly one human reply / resolved with a human reply."
+        ),
+        "one_touch_resolved_sessions": count("One-touch sessions", "Its numerator."),
+        "self_service_rate": display.rate_column(
+            "Self-service", "Auto-resolved by the FAQ card / counted."
+        ),
+        "abandonment_rate": display.rate_column(
+            "Abandonment", "Closed while the buyer waited / (resolved + abandoned)."
+        ),
+        "abandoned_sessions": count("Abandoned", "Closed while the buyer waited."),
+        "allocated_sessions": count("Allocated", "Sessions allocated to an agent."),
+        "avg_allocation_wait_minutes": display.minutes_column(
+            "Mean allocation wait", "Start to first allocation, allocated sessions."
+        ),
+        "transferred_sessions": count("Transferred", "Moved to another agent at least once."),
     },
 )
 
