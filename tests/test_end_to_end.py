@@ -284,9 +284,16 @@ def test_parquet_folder_gives_the_same_marts(csv_warehouse: Path, tmp_path: Path
         else:
             pq.write_table(table, raw / f"{csv_file.stem}.parquet")
     build_warehouse(raw, tmp_path / "wh.duckdb", AS_OF)
-    sql = "select * exclude (opening_message_id) from marts.fct_chat_sessions order by session_id"
+    # built_invocation_id: each build stamps its own invocation on the rows it writes
+    sql = (
+        "select * exclude (opening_message_id, built_invocation_id) "
+        "from marts.fct_chat_sessions order by session_id"
+    )
     assert _query(tmp_path / "wh.duckdb", sql) == _query(csv_warehouse, sql)
-    sql = "select * from marts.fct_shop_daily order by shop_id, session_date"
+    sql = (
+        "select * exclude (built_invocation_id) from marts.fct_shop_daily "
+        "order by shop_id, session_date"
+    )
     assert _query(tmp_path / "wh.duckdb", sql) == _query(csv_warehouse, sql)
 
 
@@ -357,7 +364,7 @@ def test_an_as_of_with_an_offset_is_honoured(tmp_path: Path) -> None:
     raw = write_landing(tmp_path / "raw", {"shops": SHOPS, "messages": MESSAGES})
     build_warehouse(raw, tmp_path / "offset.duckdb", "2026-03-10T19:00:00+07:00", with_tests=False)
     build_warehouse(raw, tmp_path / "utc.duckdb", AS_OF, with_tests=False)
-    sql = "select * from marts.fct_chat_sessions order by session_id"
+    sql = "select * exclude (built_invocation_id) from marts.fct_chat_sessions order by session_id"
     assert _query(tmp_path / "offset.duckdb", sql) == _query(tmp_path / "utc.duckdb", sql)
 
 

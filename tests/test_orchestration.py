@@ -67,7 +67,7 @@ def test_definitions_load_with_every_model_as_an_asset(definitions) -> None:
     )
     deps = {
         d.to_user_string()
-        for d in assets_def.asset_deps[dg.AssetKey(["staging", "base_chat__messages"])]
+        for d in assets_def.asset_deps[dg.AssetKey(["staging", "base_chat__messages_landed"])]
     }
     assert "landing/messages" in deps
     check_names = {c.name for c in assets_def.check_specs}

@@ -10,7 +10,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refresh_scope() }}
+    pre_hook="{{ delete_refresh_scope(walked=true) }}
 -- depends_on: {{ ref('int_refresh_scope') }}",
 ) }}
 
