@@ -105,3 +105,24 @@ def escape_markdown(text: str) -> str:
     """Text shown through Streamlit's Markdown exactly as written (ids with underscores,
     amounts with dollar signs)."""
     return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in text)
+
+
+def resolution_columns() -> dict[str, Any]:
+    """The column settings of the §9 response and resolution figures, as the Shops and Agents
+    pages both show them."""
+    return {
+        "response_count": count_column("Responses", "Human replies made while the buyer waited."),
+        "resolved_sessions": count_column(
+            "Resolved", "Closed by an agent, the system or idleness."
+        ),
+        "avg_resolution_minutes": minutes_column(
+            "Mean resolution", "Start to resolution, resolved sessions."
+        ),
+        "median_resolution_minutes": minutes_column(
+            "Median resolution", "Median (continuous) of the same."
+        ),
+        "one_touch_resolution_rate": rate_column(
+            "One-touch", "Resolved with exactly one human reply / resolved with a human reply."
+        ),
+        "one_touch_resolved_sessions": count_column("One-touch sessions", "Its numerator."),
+    }

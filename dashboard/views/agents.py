@@ -122,18 +122,7 @@ st.dataframe(
         "avg_response_minutes": display.minutes_column(
             "Mean response", "Every human reply to a waiting buyer, not only the first."
         ),
-        "response_count": count("Responses", "Human replies made while the buyer waited."),
-        "resolved_sessions": count("Resolved", "Closed by an agent, the system or idleness."),
-        "avg_resolution_minutes": display.minutes_column(
-            "Mean resolution", "Start to resolution, resolved sessions."
-        ),
-        "median_resolution_minutes": display.minutes_column(
-            "Median resolution", "Median (continuous) of the same."
-        ),
-        "one_touch_resolution_rate": display.rate_column(
-            "One-touch", "Resolved with exactly one human reply / resolved with a human reply."
-        ),
-        "one_touch_resolved_sessions": count("One-touch sessions", "Its numerator."),
+        **display.resolution_columns(),
         "abandonment_rate": display.rate_column(
             "Abandonment", "Closed while the buyer waited / (resolved + abandoned)."
         ),
