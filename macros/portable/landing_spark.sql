@@ -1,6 +1,6 @@
 {#-
   The on-run-start landing hook on Spark (dispatched from register_landing_tables; the DuckDB
-  version is macros/landing/register_landing_tables.sql). The same contract: every landing
+  version is macros/portable/landing_duckdb.sql). The same contract: every landing
   table of CHAT_RAW_DIR (`<table>.csv`, `<table>.csv.gz`, `<table>.parquet`, or a folder
   `<table>/` of .parquet or of .csv/.csv.gz files) becomes a view `landing.<table>` with exactly
   the contract's columns plus `_source_file`; an absent optional table is an empty view; a

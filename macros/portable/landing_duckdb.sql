@@ -31,7 +31,7 @@
   {{ return(adapter.dispatch('register_landing_tables', 'chat_warehouse')()) }}
 {% endmacro %}
 
-{#- DuckDB (the other engine: macros/portable/landing_spark.sql). -#}
+{#- DuckDB (Spark: macros/portable/landing_spark.sql). -#}
 {% macro duckdb__register_landing_tables() %}
   {% if not execute %}{{ return('') }}{% endif %}
   {#- only a build (or run) loads landing files; `dbt test`, `docs generate` and the like keep
