@@ -31,7 +31,7 @@ typed as (
         {{ landing_timestamp('created_at', landing_types) }},
         {{ parse_boolean_text('is_visible') }} as is_visible_text,
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 

@@ -26,7 +26,7 @@ typed as (
         try_cast({{ clean_text('amount') }} as decimal(18, 2)) as amount,
         {{ clean_enum('currency') }} as currency,
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 
