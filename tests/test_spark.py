@@ -43,10 +43,9 @@ def _java_missing() -> str | None:
     return None
 
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(_java_missing() is not None, reason=f"Spark parity: {_java_missing()}"),
-]
+NEEDS_SPARK = pytest.mark.skipif(
+    _java_missing() is not None, reason=f"Spark parity: {_java_missing()}"
+)
 
 # The schemas whose relations are compared (the reader-facing ones).
 SCHEMAS = ("marts", "audit")
@@ -158,6 +157,8 @@ ALL_CASES = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
+@NEEDS_SPARK
 @pytest.mark.parametrize(
     "case", ["e2e_csv", "generated", pytest.param("e2e_parquet", marks=ALL_CASES)]
 )
@@ -172,3 +173,17 @@ def test_spark_marts_equal_duckdb_marts(case: str, tmp_path: Path) -> None:
     build_warehouse(raw, tmp_path / "wh.duckdb", as_of)
     _build_spark(raw, tmp_path / "spark", as_of, with_tests=case == "e2e_csv")
     _assert_same_relations(tmp_path / "wh.duckdb", tmp_path / "spark")
+
+
+def test_spark_views_file_reads_the_parquet_marts(tmp_path: Path) -> None:
+    """The DuckDB file of views the mart checks open on the spark target (no Java needed)."""
+    from chat_warehouse.spark_marts import spark_views_file
+
+    folder = tmp_path / "marts.db" / "fct_shop_daily"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"shop_id": ["S1", "S2"]}), folder / "part-0.parquet")
+    (tmp_path / "marts.db" / "empty_table").mkdir()
+    path = spark_views_file(tmp_path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute("select shop_id from marts.fct_shop_daily order by 1").fetchall()
+    assert rows == [("S1",), ("S2",)]
