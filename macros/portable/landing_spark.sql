@@ -65,13 +65,15 @@
   {% do run_query("create or replace temporary view _chat_landing_listing using binaryFile "
       ~ "options (path " ~ _sql_literal(raw_dir) ~ ", recursiveFileLookup 'true')") %}
   {% set rows = run_query("select path from _chat_landing_listing order by path") %}
-  {% set root = raw_dir.lstrip('./') %}
+  {#- Spark lists absolute paths (`file:/abs/...`, `s3a://bucket/...`); a relative folder is
+      found by its `/<folder>/` inside them -#}
+  {% set absolute = raw_dir.startswith('/') or '://' in raw_dir %}
+  {% set root = (raw_dir if absolute else '/' ~ raw_dir.lstrip('./')) ~ '/' %}
   {% set relative = [] %}
   {% for row in rows %}
     {% set path = row[0] | replace('file://', '') | replace('file:', '') %}
-    {% set at = path.find('/' ~ root ~ '/') if not raw_dir.startswith('/') else path.find(root ~ '/') %}
-    {% set start = at + (root | length) + (2 if not raw_dir.startswith('/') else 1) %}
-    {% if at >= 0 %}{% do relative.append(path[start:]) %}{% endif %}
+    {% set at = path.find(root) %}
+    {% if at >= 0 %}{% do relative.append(path[at + (root | length):]) %}{% endif %}
   {% endfor %}
   {{ return(relative) }}
 {% endmacro %}
