@@ -192,7 +192,7 @@ select * from final
     `4.5` included, is null so that staging can quarantine it. A plain cast would round 4.5. -#}
 {% macro integer_value(col) -%}
   case
-    when {{ regexp_full_match(clean_text(col), '[+-]?[0-9]+(\.0+)?') }}
+    when {{ regexp_full_match(clean_text(col), '[+-]?[0-9]+(\\.0+)?') }}
         then try_cast(try_cast({{ clean_text(col) }} as decimal(38, 1)) as integer)
   end
 {%- endmacro %}
