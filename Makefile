@@ -40,6 +40,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 install: $(BIN)/.installed  ## Create .venv with the locked dependencies
+	@java -version >/dev/null 2>&1 || echo "install: no Java found; the spark target (dbt --target spark, tests/test_spark.py) needs one: apt-get install openjdk-17-jre-headless"
 
 demo-data: install  ## Generate the demo landing folder (data/demo)
 	$(BIN)/python -m chat_warehouse.generator --out $(DEMO_DIR) --messages $(DEMO_MESSAGES) \

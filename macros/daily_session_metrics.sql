@@ -100,6 +100,16 @@
     ) as date_range
 {%- endmacro %}
 
+{#- Spark: no rows when start_date is after end_date (sequence() would fail there). -#}
+{% macro spark__date_range_join(start_date, end_date, alias) -%}
+    lateral view explode(
+        case
+            when {{ start_date }} <= {{ end_date }}
+                then sequence({{ start_date }}, {{ end_date }}, interval 1 day)
+        end
+    ) date_range as {{ alias }}
+{%- endmacro %}
+
 
 {#- The columns daily_session_metrics() returns, in order, and whether each is a count (0 on a
     day without sessions) or a value (null on such a day): fct_shop_daily fills its calendar

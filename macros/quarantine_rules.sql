@@ -4,7 +4,7 @@
 
 {#- A required text key: null or blank breaks `<col>_missing`. -#}
 {% macro rule_required(col) -%}
-  when nullif(trim(cast({{ col }} as varchar)), '') is null then '{{ col }}_missing'
+  when nullif(trim(cast({{ col }} as {{ dbt.type_string() }})), '') is null then '{{ col }}_missing'
 {%- endmacro %}
 
 {#- A timestamp column with its raw text beside it as `<col>_raw`. -#}
@@ -26,33 +26,14 @@
 
 {#- Trimmed text, blank as null. -#}
 {% macro clean_text(col) -%}
-  nullif(trim(cast({{ col }} as varchar)), '')
+  nullif(trim(cast({{ col }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
 {#- Upper-cased enum text, blank as null. -#}
 {% macro clean_enum(col) -%}
-  upper(nullif(trim(cast({{ col }} as varchar)), ''))
+  upper(nullif(trim(cast({{ col }} as {{ dbt.type_string() }})), ''))
 {%- endmacro %}
 
-{#- The landing row as JSON text, for audit.quarantined_rows. -#}
-{% macro raw_row_json(relation_alias) -%}
-  {{ return(adapter.dispatch('raw_row_json', 'chat_warehouse')(relation_alias)) }}
-{%- endmacro %}
-
-{% macro duckdb__raw_row_json(relation_alias) -%}
-  cast(to_json({{ relation_alias }}) as varchar)
-{%- endmacro %}
-
-
-{#- The landing row as one value (a struct in DuckDB), carried until we know whether the row is
-    quarantined; only quarantined rows are serialised to JSON. -#}
-{% macro landing_row(relation_alias) -%}
-  {{ return(adapter.dispatch('landing_row', 'chat_warehouse')(relation_alias)) }}
-{%- endmacro %}
-
-{% macro duckdb__landing_row(relation_alias) -%}
-  {{ relation_alias }}
-{%- endmacro %}
 
 
 {#- The tail of a `base_chat__<table>_landed` model: the rows this build loads, typed, with the
@@ -73,7 +54,7 @@ select * from final
 {#- The select of landed_tail, for models that go on with the rows (shops, agents). -#}
 {% macro landed_columns(checked_cte, drop_columns=[], raw_rows='all') -%}
     select
-        * exclude (_landing_row{% for c in drop_columns %}, {{ c }}{% endfor %}),
+        {{ star_except(['_landing_row'] + drop_columns) }},
         {% if raw_rows == 'all' -%}
         {{ raw_row_json('_landing_row') }} as raw_row,
         {%- else -%}
@@ -119,7 +100,7 @@ conflicting_keys as (
 
 resolved as (
     select
-        {{ checked_cte }}.* exclude (quarantine_rule),
+        {{ star_except(['quarantine_rule'], checked_cte) }},
         case
             when {{ checked_cte }}.quarantine_rule is not null then {{ checked_cte }}.quarantine_rule
             when conflicting_keys.{{ key_columns[0] }} is not null then 'duplicate_conflict'
@@ -133,7 +114,7 @@ resolved as (
 
 with_raw_rows as (
     select
-        * exclude (raw_row),
+        {{ star_except(['raw_row']) }},
         case
             when quarantine_rule is not null
                 {%- if raw_row_columns %}
@@ -174,14 +155,6 @@ select * from final
 {%- endmacro %}
 
 
-{#- A JSON object (text) of the named columns of the current row: `{"a": ..., "b": ...}`. -#}
-{% macro json_object_of(columns) -%}
-  {{ return(adapter.dispatch('json_object_of', 'chat_warehouse')(columns)) }}
-{%- endmacro %}
-
-{% macro duckdb__json_object_of(columns) -%}
-  cast(to_json({ {%- for c in columns %}'{{ c }}': {{ c }}{% if not loop.last %}, {% endif %}{% endfor -%} }) as varchar)
-{%- endmacro %}
 
 
 {#- The data types of a landing view's columns ({name: TYPE}), known at run time. CSV columns
@@ -203,7 +176,7 @@ select * from final
   {%- set dtype = types.get(col, 'VARCHAR') -%}
   {%- if dtype.startswith('TIMESTAMP WITH') or dtype == 'TIMESTAMPTZ' -%}
     {{ col }} as {{ col }}_raw,
-    cast(timezone('UTC', {{ col }}) as timestamp) as {{ col }}
+    {{ utc_timestamp_of_tz(col) }} as {{ col }}
   {%- elif dtype.startswith('TIMESTAMP') or dtype == 'DATE' -%}
     {{ col }} as {{ col }}_raw,
     cast({{ col }} as timestamp) as {{ col }}
@@ -219,7 +192,7 @@ select * from final
     `4.5` included, is null so that staging can quarantine it. A plain cast would round 4.5. -#}
 {% macro integer_value(col) -%}
   case
-    when regexp_full_match({{ clean_text(col) }}, '[+-]?[0-9]+(\.0+)?')
+    when {{ regexp_full_match(clean_text(col), '[+-]?[0-9]+(\\.0+)?') }}
         then try_cast(try_cast({{ clean_text(col) }} as decimal(38, 1)) as integer)
   end
 {%- endmacro %}

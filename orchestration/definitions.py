@@ -9,7 +9,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import chat_warehouse_dbt_assets
 from orchestration.defs.dbt.jobs import daily_refresh_job, full_refresh_job
-from orchestration.defs.dbt.project import dbt_executable, dbt_project
+from orchestration.defs.dbt.project import dbt_executable, dbt_project, dbt_target
 from orchestration.defs.dbt.schedules import daily_refresh_schedule
 from orchestration.defs.dbt.sensors import landing_files_sensor
 from orchestration.defs.dbt.warehouse import WarehouseResource
@@ -39,6 +39,8 @@ defs = dg.Definitions(
             profiles_dir=str(dbt_project.project_dir),
             # the dbt of this interpreter's environment (.venv), whether or not it is on PATH
             dbt_executable=dbt_executable(),
+            # CHAT_DBT_TARGET=spark: the same assets built on Spark (no file to publish there)
+            target=dbt_target(),
         ),
         "warehouse": WarehouseResource(
             raw_dir=os.environ.get("CHAT_RAW_DIR", "data/demo"),

@@ -84,6 +84,16 @@ def test_partition_vars() -> None:
     assert dbt_vars_for_window(window.start, window.end) == {"as_of": "2026-03-04 00:00:00"}
 
 
+def test_dbt_target_comes_from_chat_dbt_target(monkeypatch, definitions) -> None:
+    from orchestration.defs.dbt.project import dbt_target
+
+    monkeypatch.delenv("CHAT_DBT_TARGET", raising=False)
+    assert dbt_target() == "duckdb"
+    assert definitions.resources["dbt"].target == "duckdb"
+    monkeypatch.setenv("CHAT_DBT_TARGET", "spark")
+    assert dbt_target() == "spark"
+
+
 def test_schedule_refreshes_the_day_that_just_ended(definitions) -> None:
     from orchestration.defs.dbt.schedules import daily_refresh_schedule
 

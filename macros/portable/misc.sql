@@ -11,6 +11,11 @@
   case when json_valid({{ expr }}) then json_extract_string({{ expr }}, '$.{{ field }}') end
 {%- endmacro %}
 
+{#- get_json_object is null on text that is not JSON -#}
+{% macro spark__json_text_field(expr, field) -%}
+  get_json_object({{ expr }}, '$.{{ field }}')
+{%- endmacro %}
+
 
 {#- Continuous percentile (linear interpolation), as an aggregate. -#}
 {% macro percentile_cont(expr, fraction) -%}
@@ -28,7 +33,7 @@
 
 {#- A stable text key from several columns (md5 of the values joined by '|'). -#}
 {% macro surrogate_key(columns) -%}
-  md5({% for c in columns %}coalesce(cast({{ c }} as varchar), '∅'){% if not loop.last %} || '|' || {% endif %}{% endfor %})
+  md5({% for c in columns %}coalesce(cast({{ c }} as {{ dbt.type_string() }}), '∅'){% if not loop.last %} || '|' || {% endif %}{% endfor %})
 {%- endmacro %}
 
 
@@ -36,9 +41,59 @@
     is 'invalid' so that staging can quarantine it. -#}
 {% macro parse_boolean_text(expr) -%}
   case
-    when nullif(trim(cast({{ expr }} as varchar)), '') is null then null
-    when lower(trim(cast({{ expr }} as varchar))) in ('true', '1', 't', 'yes') then 'true'
-    when lower(trim(cast({{ expr }} as varchar))) in ('false', '0', 'f', 'no') then 'false'
+    when nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '') is null then null
+    when lower(trim(cast({{ expr }} as {{ dbt.type_string() }}))) in ('true', '1', 't', 'yes') then 'true'
+    when lower(trim(cast({{ expr }} as {{ dbt.type_string() }}))) in ('false', '0', 'f', 'no') then 'false'
     else 'invalid'
   end
+{%- endmacro %}
+
+
+{#- `* exclude (a, b)`: every column but the named ones (`qualifier`: of that relation). -#}
+{% macro star_except(columns, qualifier=none) -%}
+  {{ return(adapter.dispatch('star_except', 'chat_warehouse')(columns, qualifier)) }}
+{%- endmacro %}
+
+{% macro default__star_except(columns, qualifier) -%}
+  {% if qualifier %}{{ qualifier }}.{% endif %}* except ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro duckdb__star_except(columns, qualifier) -%}
+  {% if qualifier %}{{ qualifier }}.{% endif %}* exclude ({{ columns | join(', ') }})
+{%- endmacro %}
+
+
+{#- Does the whole of the text `expr` match the regular expression `pattern` (a Python-style
+    pattern, written as in a SQL literal without quotes)? -#}
+{% macro regexp_full_match(expr, pattern) -%}
+  {{ return(adapter.dispatch('regexp_full_match', 'chat_warehouse')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_full_match(expr, pattern) -%}
+  regexp_like({{ expr }}, '^(?:{{ pattern }})$')
+{%- endmacro %}
+
+{% macro duckdb__regexp_full_match(expr, pattern) -%}
+  regexp_full_match({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+{#- Spark's string literals unescape a backslash: double it so that the regex keeps it -#}
+{% macro spark__regexp_full_match(expr, pattern) -%}
+  ({{ expr }} rlike '^(?:{{ pattern | replace('\\', '\\\\') }})$')
+{%- endmacro %}
+
+
+{#- The incremental strategy of a model that replaces the rows of its unique_key. Spark without
+    Delta or Iceberg has no DELETE: every Spark build is a full recompute (DECISIONS.md,
+    "Spark"), so appending to the rebuilt table is all it needs. -#}
+{% macro keyed_incremental_strategy() -%}
+  {{ return(adapter.dispatch('keyed_incremental_strategy', 'chat_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__keyed_incremental_strategy() -%}
+  {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__keyed_incremental_strategy() -%}
+  {{ return('append') }}
 {%- endmacro %}

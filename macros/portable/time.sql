@@ -26,6 +26,26 @@
   cast(timezone('UTC', try_cast({{ expr }} as timestamptz)) as timestamp)
 {%- endmacro %}
 
+{#- Spark: the session time zone is UTC (profiles.yml), so a cast honours an offset and reads a
+    naive text as UTC; try_cast gives null on text that is no timestamp. -#}
+{% macro spark__parse_timestamp_utc(expr) -%}
+  try_cast({{ expr }} as timestamp)
+{%- endmacro %}
+
+
+{#- A TIMESTAMP WITH TIME ZONE (a Parquet instant) as a UTC TIMESTAMP. -#}
+{% macro utc_timestamp_of_tz(expr) -%}
+  {{ return(adapter.dispatch('utc_timestamp_of_tz', 'chat_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp_of_tz(expr) -%}
+  cast({{ expr }} as timestamp)
+{%- endmacro %}
+
+{% macro duckdb__utc_timestamp_of_tz(expr) -%}
+  cast(timezone('UTC', {{ expr }}) as timestamp)
+{%- endmacro %}
+
 
 {#- UTC TIMESTAMP + a number of hours (the number may be a column). -#}
 {% macro add_hours(ts, hours) -%}
@@ -38,6 +58,10 @@
 
 {% macro duckdb__add_hours(ts, hours) -%}
   ({{ ts }} + to_hours(cast({{ hours }} as bigint)))
+{%- endmacro %}
+
+{% macro spark__add_hours(ts, hours) -%}
+  timestampadd(hour, cast({{ hours }} as bigint), {{ ts }})
 {%- endmacro %}
 
 
@@ -54,6 +78,11 @@
   (epoch({{ end_ts }}) - epoch({{ start_ts }}))
 {%- endmacro %}
 
+{#- as DuckDB's epoch(): seconds since 1970 as a DOUBLE (with the fraction) -#}
+{% macro spark__seconds_between(start_ts, end_ts) -%}
+  (cast({{ end_ts }} as double) - cast({{ start_ts }} as double))
+{%- endmacro %}
+
 
 {#- The local calendar date of a UTC TIMESTAMP in an IANA time zone (daylight saving honoured). -#}
 {% macro local_date(ts, tz) -%}
@@ -68,6 +97,10 @@
   cast(timezone({{ tz }}, timezone('UTC', {{ ts }})) as date)
 {%- endmacro %}
 
+{% macro spark__local_date(ts, tz) -%}
+  cast(from_utc_timestamp({{ ts }}, {{ tz }}) as date)
+{%- endmacro %}
+
 
 {#- Is `tz` a time zone name the warehouse knows? Used to quarantine shops. -#}
 {% macro known_time_zones_relation() -%}
@@ -76,6 +109,16 @@
 
 {% macro duckdb__known_time_zones_relation() -%}
   (select name as time_zone_name from pg_timezone_names())
+{%- endmacro %}
+
+{#- Elsewhere: the IANA names of the tz database dbt ships (pytz), as a VALUES list. -#}
+{% macro default__known_time_zones_relation() -%}
+  (
+    select zones.time_zone_name
+    from (values {% for name in modules.pytz.all_timezones -%}
+      ('{{ name }}'){% if not loop.last %}, {% endif %}
+    {%- endfor %}) as zones (time_zone_name)
+  )
 {%- endmacro %}
 
 
@@ -91,6 +134,10 @@
 
 {% macro duckdb__format_utc_timestamp(ts) -%}
   (strftime({{ ts }}, '%Y-%m-%d %H:%M:%S') || ' UTC')
+{%- endmacro %}
+
+{% macro spark__format_utc_timestamp(ts) -%}
+  (date_format({{ ts }}, 'yyyy-MM-dd HH:mm:ss') || ' UTC')
 {%- endmacro %}
 
 
@@ -118,6 +165,10 @@
   cast({{ date_expr }} + to_days(cast({{ days }} as integer)) as date)
 {%- endmacro %}
 
+{% macro spark__add_days(date_expr, days) -%}
+  date_add({{ date_expr }}, cast({{ days }} as integer))
+{%- endmacro %}
+
 
 {#- The local hour (0-23) of a UTC TIMESTAMP in an IANA time zone (daylight saving honoured). -#}
 {% macro local_hour(ts, tz) -%}
@@ -130,6 +181,10 @@
 
 {% macro duckdb__local_hour(ts, tz) -%}
   cast(hour(timezone({{ tz }}, timezone('UTC', {{ ts }}))) as integer)
+{%- endmacro %}
+
+{% macro spark__local_hour(ts, tz) -%}
+  hour(from_utc_timestamp({{ ts }}, {{ tz }}))
 {%- endmacro %}
 
 
@@ -145,4 +200,8 @@
 
 {% macro duckdb__local_midnight_utc(date_expr, tz) -%}
   cast(timezone('UTC', timezone({{ tz }}, cast({{ date_expr }} as timestamp))) as timestamp)
+{%- endmacro %}
+
+{% macro spark__local_midnight_utc(date_expr, tz) -%}
+  to_utc_timestamp(cast({{ date_expr }} as timestamp), {{ tz }})
 {%- endmacro %}

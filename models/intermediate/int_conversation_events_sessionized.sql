@@ -75,9 +75,9 @@ message_events as (
         sender_role = 'ROBOT' as is_automated_reply,
         message_type = 'ALLOCATED_SERVICE' as is_allocation,
         allocated_agent_id,
-        cast(null as varchar) as action_type,
-        cast(null as varchar) as action_agent_id,
-        cast(null as varchar) as report_status
+        cast(null as {{ dbt.type_string() }}) as action_type,
+        cast(null as {{ dbt.type_string() }}) as action_agent_id,
+        cast(null as {{ dbt.type_string() }}) as report_status
     from messages
 ),
 
@@ -88,13 +88,13 @@ action_events as (
         acted_at as event_at,
         1 as event_source_order,
         action_id as event_id,
-        cast(null as varchar) as sender_id,
+        cast(null as {{ dbt.type_string() }}) as sender_id,
         false as is_buyer_message,
         false as is_faq_click,
         false as is_human_reply,
         false as is_automated_reply,
         false as is_allocation,
-        cast(null as varchar) as allocated_agent_id,
+        cast(null as {{ dbt.type_string() }}) as allocated_agent_id,
         action_type,
         agent_id as action_agent_id,
         report_status

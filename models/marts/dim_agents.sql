@@ -37,8 +37,8 @@ final as (
     select
         shop_id,
         agent_id,
-        cast(null as varchar) as nickname,
-        cast(null as varchar) as role,
+        cast(null as {{ dbt.type_string() }}) as nickname,
+        cast(null as {{ dbt.type_string() }}) as role,
         cast(null as integer) as max_concurrent_sessions,
         false as is_listed_agent
     from unlisted

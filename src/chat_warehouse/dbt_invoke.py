@@ -34,8 +34,11 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def dbt_env(raw_dir: Path | str, warehouse_path: Path | str) -> dict[str, str]:
+def dbt_env(
+    raw_dir: Path | str, warehouse_path: Path | str, extra_env: dict[str, str] | None = None
+) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(extra_env or {})
     env["CHAT_RAW_DIR"] = str(Path(raw_dir).resolve())
     env["CHAT_WAREHOUSE_PATH"] = str(Path(warehouse_path).resolve())
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -52,10 +55,12 @@ def run_dbt(
     check: bool = True,
     stream: bool = False,
     target_path: Path | str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>` from the project root with its own target and log folders.
 
     Separate target/log folders let several builds (pytest-xdist workers) run at once.
+    `extra_env` adds environment variables (e.g. CHAT_SPARK_WAREHOUSE for `--target spark`).
     """
     vars_: dict[str, Any] = dict(extra_vars or {})
     if as_of is not None:
@@ -69,7 +74,7 @@ def run_dbt(
         cmd,
         check=False,
         cwd=PROJECT_DIR,
-        env=dbt_env(raw_dir, warehouse_path),
+        env=dbt_env(raw_dir, warehouse_path, extra_env),
         text=True,
         stdout=None if stream else subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -28,7 +28,7 @@ typed as (
         {{ clean_enum('report_status') }} as report_status,
         {{ landing_timestamp('updated_at', landing_types) }},
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 

@@ -8,7 +8,7 @@
 {{ config(
     materialized='incremental',
     unique_key='conversation_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
     on_schema_change='sync_all_columns',
 ) }}
 
@@ -81,7 +81,7 @@ conversation_shops as (
 
 checked as (
     select
-        landed.* exclude (quarantine_rule, _loaded_invocation_id),  -- noqa: RF02
+        {{ star_except(['quarantine_rule', '_loaded_invocation_id'], 'landed') }},  -- noqa: RF02
         coalesce(
             landed.quarantine_rule,
             case

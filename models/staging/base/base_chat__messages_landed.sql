@@ -27,11 +27,11 @@ typed as (
         {{ clean_enum('sender_role') }} as sender_role,
         {{ clean_text('sender_id') }} as sender_id,
         {{ clean_enum('message_type') }} as message_type,
-        cast(content as varchar) as content,
+        cast(content as {{ dbt.type_string() }}) as content,
         {{ landing_timestamp('created_at', landing_types) }},
         {{ parse_boolean_text('is_visible') }} as is_visible_text,
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 

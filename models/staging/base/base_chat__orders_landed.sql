@@ -26,7 +26,7 @@ typed as (
         try_cast({{ clean_text('amount') }} as decimal(18, 2)) as amount,
         {{ clean_enum('currency') }} as currency,
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 
@@ -41,7 +41,9 @@ checked as (
             when typed.amount_raw is null then 'amount_missing'
             when typed.amount is null then 'amount_invalid'
             when typed.amount < 0 then 'amount_negative'
-            when typed.currency is not null and not regexp_full_match(typed.currency, '[A-Z]{3}')
+            when
+                typed.currency is not null
+                and not {{ regexp_full_match('typed.currency', '[A-Z]{3}') }}
                 then 'currency_invalid'
             when typed.shop_id not in (select shops.shop_id from shops) then 'shop_unknown'
         end as quarantine_rule

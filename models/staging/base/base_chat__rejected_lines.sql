@@ -28,10 +28,10 @@ final as (
             when 'LINE SIZE OVER MAXIMUM' then 'csv_line_too_long'
             else 'csv_line_malformed'
         end as quarantine_rule,
-        {{ file_name_of('file') }} || ':' || cast(line as varchar) as row_key,
+        {{ file_name_of('file') }} || ':' || cast(line as {{ dbt.type_string() }}) as row_key,
         line,
         error_type,
-        {{ raw_row_json('landing_lines') }} as raw_row,
+        {{ raw_row_json(landing_row('landing_lines')) }} as raw_row,
         file as _source_file
     from landing_lines
 )

@@ -14,7 +14,7 @@ conversations as (
 
 checked as (
     select
-        landed.* exclude (quarantine_rule),
+        {{ star_except(['quarantine_rule'], 'landed') }},
         case
             when landed.quarantine_rule is not null then landed.quarantine_rule
             {{ rule_conversation_known() }}

@@ -26,7 +26,7 @@ typed as (
         {{ clean_text('score') }} as score_raw,
         {{ integer_value('score') }} as score,
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 

@@ -25,7 +25,7 @@ typed as (
         {{ landing_timestamp('ends_at', landing_types) }},
         {{ landing_timestamp('updated_at', landing_types) }},
         _source_file,
-        {{ landing_row('source') }} as _landing_row
+        {{ landing_row('source', landing_types) }} as _landing_row
     from source
 ),
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def dbt_target() -> str:
+    """The profiles.yml target the assets build: `duckdb` (default) or `spark`
+    (env CHAT_DBT_TARGET; README, "Running on Spark")."""
+    return os.environ.get("CHAT_DBT_TARGET", "").strip() or "duckdb"
 
 
 def dbt_executable() -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import dagster as dg
 
 from chat_warehouse.quality import LANDING_COLUMNS, MARTS, QualityResult
+from orchestration.defs.dbt.project import dbt_target
 from orchestration.defs.dbt.warehouse import WarehouseResource
 
 CHECK_NAME = "great_expectations"
@@ -89,9 +90,14 @@ def mart_quality_checks(context: dg.AssetCheckExecutionContext, warehouse: Wareh
     from chat_warehouse.quality import validate_mart
 
     day = partition_day(context)
+    marts_file = warehouse.published_path
+    if dbt_target() == "spark":  # Spark's Parquet marts, through DuckDB views
+        from chat_warehouse.spark_marts import spark_views_file
+
+        marts_file = spark_views_file()
     for key in context.selected_asset_check_keys:
         mart = key.asset_key.path[-1]
-        yield check_result(key.asset_key, validate_mart(warehouse.published_path, mart, day=day))
+        yield check_result(key.asset_key, validate_mart(marts_file, mart, day=day))
 
 
 def critical_landing_failures(raw_dir, day: dt.date | None) -> list[str]:

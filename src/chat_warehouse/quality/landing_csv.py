@@ -1,6 +1,6 @@
 """Read a landing CSV file exactly as the build's landing hook reads it.
 
-The hook is macros/landing/register_landing_tables.sql; every step here mirrors one of its
+The hook is macros/portable/landing_duckdb.sql; every step here mirrors one of its
 macros, with the same DuckDB reader options, so that the quality suites validate the rows the
 build reads (tests/test_bad_inputs_catalogue.py compares both on every bad input):
 

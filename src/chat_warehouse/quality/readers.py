@@ -5,7 +5,7 @@ DataFrame read here: a landing table from CHAT_RAW_DIR (in-memory DuckDB) or a m
 warehouse file (read-only connection).
 
 A landing table is read exactly as the build's landing hook reads it
-(macros/landing/register_landing_tables.sql): the same files, each CSV file by its own header
+(macros/portable/landing_duckdb.sql): the same files, each CSV file by its own header
 row, CSV as text with the same strict reader, and the lines the build quarantines as `csv_*`
 skipped (and nothing else). The frame therefore holds the rows of `landing.<table>` in the
 built warehouse; tests/test_bad_inputs_catalogue.py checks it on the bad-input catalogue.

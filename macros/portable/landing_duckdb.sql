@@ -28,6 +28,11 @@
   See docs/when-the-data-is-wrong.md.
 -#}
 {% macro register_landing_tables() %}
+  {{ return(adapter.dispatch('register_landing_tables', 'chat_warehouse')()) }}
+{% endmacro %}
+
+{#- DuckDB (Spark: macros/portable/landing_spark.sql). -#}
+{% macro duckdb__register_landing_tables() %}
   {% if not execute %}{{ return('') }}{% endif %}
   {#- only a build (or run) loads landing files; `dbt test`, `docs generate` and the like keep
       what the last build registered (registering would mark files loaded that no model read) -#}
