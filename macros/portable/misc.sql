@@ -97,3 +97,23 @@
 {% macro spark__keyed_incremental_strategy() -%}
   {{ return('append') }}
 {%- endmacro %}
+
+
+{#- The last non-null value of `expr` in a window frame (use as `{{ last_non_null(x) }} over
+    (...)`): DuckDB takes IGNORE NULLS inside the call, Spark a second argument, the standard
+    after it. -#}
+{% macro last_non_null(expr) -%}
+  {{ return(adapter.dispatch('last_non_null', 'chat_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__last_non_null(expr) -%}
+  last_value({{ expr }}) ignore nulls
+{%- endmacro %}
+
+{% macro duckdb__last_non_null(expr) -%}
+  last_value({{ expr }} ignore nulls)
+{%- endmacro %}
+
+{% macro spark__last_non_null(expr) -%}
+  last_value({{ expr }}, true)
+{%- endmacro %}

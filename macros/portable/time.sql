@@ -94,7 +94,7 @@
 {%- endmacro %}
 
 {% macro duckdb__local_date(ts, tz) -%}
-  cast(timezone({{ tz }}, timezone('UTC', {{ ts }})) as date)
+  {{ _duckdb_per_time_zone(tz, "cast(timezone(@tz, timezone('UTC', " ~ ts ~ ")) as date)") }}
 {%- endmacro %}
 
 {% macro spark__local_date(ts, tz) -%}
@@ -180,7 +180,7 @@
 {%- endmacro %}
 
 {% macro duckdb__local_hour(ts, tz) -%}
-  cast(hour(timezone({{ tz }}, timezone('UTC', {{ ts }}))) as integer)
+  {{ _duckdb_per_time_zone(tz, "cast(hour(timezone(@tz, timezone('UTC', " ~ ts ~ "))) as integer)") }}
 {%- endmacro %}
 
 {% macro spark__local_hour(ts, tz) -%}
@@ -199,7 +199,40 @@
 {%- endmacro %}
 
 {% macro duckdb__local_midnight_utc(date_expr, tz) -%}
-  cast(timezone('UTC', timezone({{ tz }}, cast({{ date_expr }} as timestamp))) as timestamp)
+  {{ _duckdb_per_time_zone(
+      tz, "cast(timezone('UTC', timezone(@tz, cast(" ~ date_expr ~ " as timestamp))) as timestamp)") }}
+{%- endmacro %}
+
+
+{#- DuckDB converts with a time zone that is a column row by row through ICU, about 3 µs a
+    row (measured: 4M rows in 14.6 s on 2 cores); with the zone a constant, 9x faster. So the
+    DuckDB conversions branch on the shops' time zones, one constant branch each, and keep the
+    per-row conversion for any other zone (and when the shops are not built yet, as in unit
+    tests): the list makes a conversion faster, never different. `template` is the conversion
+    with `@tz` where the zone goes. -#}
+{% macro _duckdb_per_time_zone(tz, template) -%}
+  {%- set zones = _shop_time_zones() -%}
+  {%- if zones | length == 0 -%}
+    {{ template | replace('@tz', tz) }}
+  {%- else -%}
+    (case {{ tz }}
+    {%- for zone in zones %} when '{{ zone }}' then {{ template | replace('@tz', "'" ~ zone ~ "'") }}
+    {%- endfor %} else {{ template | replace('@tz', tz) }} end)
+  {%- endif -%}
+{%- endmacro %}
+
+
+{#- The distinct time zones of the clean shops, as built (empty when they are not built yet or
+    outside a run); only names of letters, digits, `_`, `+`, `-` and `/`. -#}
+{% macro _shop_time_zones() %}
+  {% if not execute or target.type != 'duckdb' %}{{ return([]) }}{% endif %}
+  {% set found = run_query("select count(*) from information_schema.tables"
+      ~ " where table_catalog = current_database() and table_schema = 'staging'"
+      ~ " and table_name = 'stg_chat__shops'") %}
+  {% if found.columns[0].values()[0] == 0 %}{{ return([]) }}{% endif %}
+  {% set zones = run_query("select distinct timezone from staging.stg_chat__shops"
+      ~ " where regexp_full_match(timezone, '[A-Za-z0-9_+/-]+') order by 1 limit 64") %}
+  {{ return(zones.columns[0].values() | list) }}
 {%- endmacro %}
 
 {% macro spark__local_midnight_utc(date_expr, tz) -%}

@@ -75,17 +75,18 @@ rows_of_conversations as (
     from actions
 ),
 
--- walk order over every row; the walk's own columns where the row is in the walk
+-- walk order over every row, the walk's own columns where the row is in the walk, and for a
+-- row the walk skips the session it lies in: that of the latest walk row up to it, if that
+-- row is inside a session (its opening row's walk_seq; 0 when it is outside any). One window
+-- order for both (one sort of every row).
 ordered as (
     select
         rows_of_conversations.*,
-        row_number() over (
-            partition by rows_of_conversations.conversation_id
-            order by
-                rows_of_conversations.event_at,
-                rows_of_conversations.event_source_order,
-                rows_of_conversations.event_id
-        ) as event_seq,
+        row_number() over walk_order as event_seq,
+        {{ last_non_null(
+            "case when walk.walk_seq is not null then "
+            ~ "case when walk.is_session_member then walk.session_opener_seq else 0 end end"
+        ) }} over walk_order_to_here as context_opener_seq,
         walk.walk_seq,
         walk.is_session_opener,
         walk.is_session_member,
@@ -101,40 +102,41 @@ ordered as (
         on rows_of_conversations.conversation_id = walk.conversation_id
         and rows_of_conversations.event_source_order = walk.event_source_order
         and rows_of_conversations.event_id = walk.event_id
-),
-
--- a row the walk skips lies in the session of the latest walk row before it, if that row is
--- inside a session that has not closed by then
-context as (
-    select
-        *,
-        max(walk_seq) over (
-            partition by conversation_id order by event_seq
+    window
+        walk_order as (
+            partition by rows_of_conversations.conversation_id
+            order by
+                rows_of_conversations.event_at,
+                rows_of_conversations.event_source_order,
+                rows_of_conversations.event_id
+        ),
+        walk_order_to_here as (
+            partition by rows_of_conversations.conversation_id
+            order by
+                rows_of_conversations.event_at,
+                rows_of_conversations.event_source_order,
+                rows_of_conversations.event_id
             rows between unbounded preceding and current row
-        ) as context_walk_seq
-    from ordered
+        )
 ),
 
 placed as (
     select
-        context.*,
+        *,
         case
-            when context.walk_seq is not null
-                and context.event_source = 'action'
-                and context.action_type = 'CLOSE_SESSION'
-                then context.closes_session_opener_seq
+            when walk_seq is not null
+                and event_source = 'action'
+                and action_type = 'CLOSE_SESSION'
+                then closes_session_opener_seq
             -- report and "no reply needed" apply to the latest session opened before them
-            when context.walk_seq is not null and context.event_source = 'action'
-                then context.session_opener_seq
-            when context.walk_seq is not null and context.is_session_member
-                then context.session_opener_seq
-            when context.walk_seq is null and previous.is_session_member
-                then previous.session_opener_seq
+            when walk_seq is not null and event_source = 'action'
+                then session_opener_seq
+            when walk_seq is not null and is_session_member
+                then session_opener_seq
+            when walk_seq is null and context_opener_seq > 0
+                then context_opener_seq
         end as candidate_opener_seq
-    from context
-    left join walk as previous
-        on context.conversation_id = previous.conversation_id
-        and context.context_walk_seq = previous.walk_seq
+    from ordered
 ),
 
 with_sessions as (
