@@ -57,23 +57,41 @@
       "select schema_name, table_name, column_name, comment from duckdb_columns() "
       ~ "where database_name = current_database() and comment is not null and schema_name in ('"
       ~ schemas | join("', '") ~ "')") %}
-  {% do run_query("select chat_remove_file(" ~ _sql_text(staging_file) ~ ")") %}
-  {% do run_query("attach " ~ _sql_text(staging_file) ~ " as chat_publication") %}
+  {% set updates = _incremental_publication(published, staging_file) %}
+  {% if updates is none %}
+    {% set updates = {} %}
+    {% do run_query("select chat_remove_file(" ~ _sql_text(staging_file) ~ ")") %}
+    {% do run_query("attach " ~ _sql_text(staging_file) ~ " as chat_publication") %}
+    {% set statements = [] %}
+    {% for schema in schemas %}
+      {% do statements.append("create schema chat_publication." ~ schema) %}
+    {% endfor %}
+  {% else %}
+    {% set statements = ["drop table if exists chat_publication.audit.published_build"] %}
+  {% endif %}
   {#- one statement list, run in one call: a run_query per comment costs a round trip each
       (hundreds of columns) -#}
-  {% set statements = [] %}
-  {% for schema in schemas %}
-    {% do statements.append("create schema chat_publication." ~ schema) %}
-  {% endfor %}
+  {% set copied = [] %}
   {% for row in relations.rows %}
     {% set name = row[0] ~ '.' ~ row[1] %}
-    {% do statements.append("create table chat_publication." ~ name ~ " as select * from " ~ name) %}
-    {% if row[2] %}
-      {% do statements.append("comment on table chat_publication." ~ name ~ " is "
-          ~ _sql_text(row[2])) %}
+    {% if row[0] == 'marts' and row[1] in updates %}
+      {#- the rows this refresh recomputed: out as the model's pre_hook deleted them from the
+          working file, in as the model wrote them there (the same condition) -#}
+      {% do statements.append("delete from chat_publication." ~ name ~ " as mart where "
+          ~ updates[row[1]]) %}
+      {% do statements.append("insert into chat_publication." ~ name ~ " by name select * from "
+          ~ name ~ " as mart where " ~ updates[row[1]]) %}
+    {% else %}
+      {% do copied.append(name) %}
+      {% do statements.append("drop table if exists chat_publication." ~ name) %}
+      {% do statements.append("create table chat_publication." ~ name ~ " as select * from " ~ name) %}
+      {% if row[2] %}
+        {% do statements.append("comment on table chat_publication." ~ name ~ " is "
+            ~ _sql_text(row[2])) %}
+      {% endif %}
     {% endif %}
   {% endfor %}
-  {% for row in columns.rows %}
+  {% for row in columns.rows if (row[0] ~ '.' ~ row[1]) in copied %}
     {% do statements.append("comment on column chat_publication." ~ row[0] ~ '.' ~ row[1] ~ '.'
         ~ adapter.quote(row[2]) ~ " is " ~ _sql_text(row[3])) %}
   {% endfor %}
@@ -101,7 +119,55 @@
   {% do run_query("select chat_replace_file(" ~ _sql_text(staging_file) ~ ", "
       ~ _sql_text(published) ~ ")") %}
   {{ log("Published " ~ relations.rows | length ~ " relations (marts, audit, reference) to "
-      ~ published ~ " for readers.", info=True) }}
+      ~ published ~ " for readers"
+      ~ (" (incremental: " ~ updates | length ~ " marts updated by the rows this refresh "
+         ~ "recomputed, the rest copied)" if updates else "") ~ ".", info=True) }}
+{% endmacro %}
+
+
+{#- An incremental publication, when this build is an incremental refresh and the published
+    file is the previous build's: copy it to `staging_file`, attach it as chat_publication and
+    return, for each incremental mart, the condition on the rows this refresh recomputed (read
+    from the mart's pre_hook; a mart with no such pre_hook is copied whole). Otherwise none
+    (nothing attached): the caller publishes every relation afresh. -#}
+{% macro _incremental_publication(published, staging_file) %}
+  {% if chat_refresh_mode() != 'incremental' %}{{ return(none) }}{% endif %}
+  {% if run_query("select count(*) from glob(" ~ _sql_text(published) ~ ")"
+      ).columns[0].values()[0] == 0 %}{{ return(none) }}{% endif %}
+  {% set previous = run_query(
+      "select invocation_id from landing.refresh_log where invocation_id <> " ~ this_invocation()
+      ~ " order by started_at desc limit 1").columns[0].values() | list %}
+  {% if previous | length == 0 %}{{ return(none) }}{% endif %}
+  {% do run_query("select chat_copy_file(" ~ _sql_text(published) ~ ", "
+      ~ _sql_text(staging_file) ~ ")") %}
+  {% do run_query("attach " ~ _sql_text(staging_file) ~ " as chat_publication") %}
+  {% set base = run_query(
+      "select invocation_id from chat_publication.audit.published_build"
+      ~ " where invocation_id = " ~ _sql_text(previous[0])) %}
+  {% if base.rows | length == 0 %}
+    {{ log("Publishing every relation afresh: " ~ published ~ " is not the previous build's "
+        ~ "publication.", info=True) }}
+    {% do run_query("detach chat_publication") %}
+    {{ return(none) }}
+  {% endif %}
+  {% set updates = {} %}
+  {% for node in graph.nodes.values() if node.resource_type == 'model'
+      and node.package_name == project_name and node.schema == 'marts'
+      and node.config.materialized == 'incremental' %}
+    {% set hooks = node.config['pre-hook'] | map(attribute='sql') | join('\n') %}
+    {% set keys = modules.re.search("delete_refresh_keys\\('(\\w+)'\\)", hooks) %}
+    {% if keys %}
+      {% do updates.update({node.name: refresh_keys_condition(
+          'intermediate.int_refresh_keys', keys.group(1))}) %}
+    {% elif 'delete_refresh_scope(walked=true)' in hooks %}
+      {% do updates.update({node.name: refresh_scope_condition(
+          'intermediate.int_refresh_scope', walked=true)}) %}
+    {% elif 'delete_refresh_scope()' in hooks %}
+      {% do updates.update({node.name: refresh_scope_condition(
+          'intermediate.int_refresh_scope')}) %}
+    {% endif %}
+  {% endfor %}
+  {{ return(updates) }}
 {% endmacro %}
 
 

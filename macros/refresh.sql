@@ -242,14 +242,22 @@
 {% macro delete_refresh_scope(column='conversation_id', walked=false) %}
   {% if execute and is_incremental() %}
     delete from {{ this }}
-    where {{ column }} in (
-        select conversation_id from {{ ref('int_refresh_scope') }}
-        {%- if walked %} where needs_walk{% endif %}
-    )
+    where {{ refresh_scope_condition(ref('int_refresh_scope'), column, walked) }}
   {% elif target.type == 'spark' %}
     {{ _nothing_to_delete() }}
   {% endif %}
 {% endmacro %}
+
+
+{#- The rows of the conversations this refresh recomputes (of those whose rows changed, with
+    `walked`), as a condition; `scope` is int_refresh_scope. The publication deletes the same
+    rows from the published copy (macros/publish.sql). -#}
+{% macro refresh_scope_condition(scope, column='conversation_id', walked=false) -%}
+    {{ column }} in (
+        select conversation_id from {{ scope }}
+        {%- if walked %} where needs_walk{% endif %}
+    )
+{%- endmacro %}
 
 
 {#- The mart columns of each kind of refresh key (int_refresh_keys): mart column -> key column. -#}
@@ -280,18 +288,25 @@
 {% macro delete_refresh_keys(kind) %}
   {% if execute and is_incremental() %}
     delete from {{ this }} as mart
-    where exists (
-        select 1 from {{ ref('int_refresh_keys') }} as keys
+    where {{ refresh_keys_condition(ref('int_refresh_keys'), kind) }}
+  {% elif target.type == 'spark' %}
+    {{ _nothing_to_delete() }}
+  {% endif %}
+{% endmacro %}
+
+
+{#- The rows (of a relation aliased `mart`) of the keys of `kind` this refresh rewrites, as a
+    condition; `keys_relation` is int_refresh_keys. -#}
+{% macro refresh_keys_condition(keys_relation, kind) -%}
+    exists (
+        select 1 from {{ keys_relation }} as keys
         where
             keys.key_kind = '{{ kind }}'
             {%- for mart_column, key_column in _refresh_key_columns(kind).items() %}
             and mart.{{ mart_column }} = keys.{{ key_column }}
             {%- endfor %}
     )
-  {% elif target.type == 'spark' %}
-    {{ _nothing_to_delete() }}
-  {% endif %}
-{% endmacro %}
+{%- endmacro %}
 
 
 {#- The pre_hook when nothing is deleted, on Spark: the hook also holds a `-- depends_on:`
