@@ -225,16 +225,10 @@
     column; the view reads all files by column name. -#}
 {% macro _register_parquet_table(table, spec, files) %}
   {% set pattern = _sql_list(files) %}
-  {% set not_parquet = run_query(
-      "select filename from read_blob(" ~ pattern ~ ") "
-      ~ "where size <= 268435456 and (size < 12 or content[1:4] <> 'PAR1'::blob "
-      ~ "or content[-4:] <> 'PAR1'::blob) order by filename") %}
-  {% if not_parquet.rows | length > 0 %}
-    {% do exceptions.raise_compiler_error(
-        "Landing file " ~ (not_parquet.columns[0].values() | join(', ')) ~ " (table '" ~ table
-        ~ "') is not a readable Parquet file (no PAR1 magic bytes at its start and end): "
-        ~ "truncated, or another format under a .parquet name. Re-export it as Parquet.") %}
-  {% endif %}
+  {% do _refuse_files_without(table, pattern,
+      "size < 12 or content[1:4] <> 'PAR1'::blob or content[-4:] <> 'PAR1'::blob",
+      "is not a readable Parquet file (no PAR1 magic bytes at its start and end): truncated, "
+      ~ "or another format under a .parquet name. Re-export it as Parquet.") %}
 
   {% set schemas = run_query(
       "select file_name, lower(name) from parquet_schema(" ~ pattern
@@ -318,15 +312,24 @@
   {% set gz = [] %}
   {% for file in files if file.endswith('.gz') %}{% do gz.append(file) %}{% endfor %}
   {% if gz | length == 0 %}{{ return(none) }}{% endif %}
-  {% set not_gzip = run_query(
-      "select filename from read_blob(" ~ _sql_list(gz) ~ ") "
-      ~ "where size <= 268435456 and (size < 2 or content[1:2] <> '\\x1F\\x8B'::blob) "
-      ~ "order by filename") %}
-  {% if not_gzip.rows | length > 0 %}
+  {% do _refuse_files_without(table, _sql_list(gz),
+      "size < 2 or content[1:2] <> '\\x1F\\x8B'::blob",
+      "is not a readable gzip file (no gzip magic bytes at its start): another format under a "
+      ~ ".gz name? Compress it with gzip, or name it .csv.") %}
+{% endmacro %}
+
+
+{#- Stop the build naming the landing files of `pattern` whose bytes fail a format's magic
+    check (`bad`, a condition on read_blob's size and content); files over 256 MB are left to
+    DuckDB's reader, whose error also names the file. -#}
+{% macro _refuse_files_without(table, pattern, bad, problem) %}
+  {% set refused = run_query(
+      "select filename from read_blob(" ~ pattern ~ ") "
+      ~ "where size <= 268435456 and (" ~ bad ~ ") order by filename") %}
+  {% if refused.rows | length > 0 %}
     {% do exceptions.raise_compiler_error(
-        "Landing file " ~ (not_gzip.columns[0].values() | join(', ')) ~ " (table '" ~ table
-        ~ "') is not a readable gzip file (no gzip magic bytes at its start): another format "
-        ~ "under a .gz name? Compress it with gzip, or name it .csv.") %}
+        "Landing file " ~ (refused.columns[0].values() | join(', ')) ~ " (table '" ~ table
+        ~ "') " ~ problem) %}
   {% endif %}
 {% endmacro %}
 
