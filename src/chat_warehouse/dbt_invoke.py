@@ -45,6 +45,65 @@ def dbt_env(
     return env
 
 
+# Run DuckDB invocations inside this interpreter (tests/conftest.py turns it on): one import of
+# dbt and one parse per working-file name per process instead of about 15 s of both per build.
+IN_PROCESS = False
+_MANIFESTS: dict[str, Any] = {}
+
+
+def _run_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` through dbtRunner, reusing a parsed manifest; the output is dbt's own
+    non-debug log lines, as a subprocess would print them.
+
+    A manifest depends on the project files and on the profile's database, which dbt-duckdb
+    names after the working file; no model reads an environment variable at parse time (the
+    parse records none), so the manifest is cached by that name. The DuckDB connection dbt-duckdb
+    keeps for the process is closed after each invocation, releasing the file for readers.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner
+
+    lines: list[str] = []
+
+    def collect(event: Any) -> None:
+        if event.info.name == "PrintEvent":  # a macro's print(): dbt prints it bare
+            lines.append(event.info.msg)
+        elif event.info.level != "debug" and event.info.msg:
+            lines.append(f"{event.info.ts.ToDatetime():%H:%M:%S}  {event.info.msg}")
+
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(PROJECT_DIR)
+    try:
+        key = Path(env.get("CHAT_WORK_PATH") or f"{env['CHAT_WAREHOUSE_PATH']}.work").name
+        key = key.split(".")[0]
+        if key not in _MANIFESTS:
+            parse_dir = Path(tempfile.mkdtemp(prefix="dbt-parse-"))
+            parsed = dbtRunner(callbacks=[collect]).invoke(
+                ["parse", "--quiet", "--target-path", str(parse_dir), "--log-path", str(parse_dir)]
+            )
+            if not parsed.success:
+                return subprocess.CompletedProcess(
+                    args, 2, "\n".join(lines) + str(parsed.exception)
+                )
+            _MANIFESTS[key] = parsed.result
+        quiet = [] if {"-q", "--quiet"} & set(args) else ["--quiet"]
+        result = dbtRunner(manifest=_MANIFESTS[key], callbacks=[collect]).invoke([*args, *quiet])
+    finally:
+        with DuckDBConnectionManager._LOCK:
+            if DuckDBConnectionManager._ENV is not None:
+                DuckDBConnectionManager._ENV.close()
+                DuckDBConnectionManager._ENV = None
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    if result.exception is not None:
+        lines.append(f"Encountered an error:\n{result.exception}")
+    returncode = 0 if result.success else (2 if result.exception is not None else 1)
+    return subprocess.CompletedProcess(args, returncode, "\n".join(lines) + "\n")
+
+
 def run_dbt(
     args: list[str],
     *,
@@ -67,18 +126,22 @@ def run_dbt(
         vars_["as_of"] = as_of
     work = Path(tempfile.mkdtemp(prefix="dbt-run-"))
     target = Path(target_path) if target_path else work / "target"
-    cmd = [dbt_executable(), *args, "--target-path", str(target), "--log-path", str(work / "logs")]
+    options = ["--target-path", str(target), "--log-path", str(work / "logs")]
     if vars_:
-        cmd += ["--vars", json.dumps(vars_)]
-    proc = subprocess.run(  # the return code is checked below, with dbt's output
-        cmd,
-        check=False,
-        cwd=PROJECT_DIR,
-        env=dbt_env(raw_dir, warehouse_path, extra_env),
-        text=True,
-        stdout=None if stream else subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+        options += ["--vars", json.dumps(vars_)]
+    env = dbt_env(raw_dir, warehouse_path, extra_env)
+    if IN_PROCESS and not stream and "--target" not in args:
+        proc = _run_in_process([*args, *options], env)
+    else:
+        proc = subprocess.run(  # the return code is checked below, with dbt's output
+            [dbt_executable(), *args, *options],
+            check=False,
+            cwd=PROJECT_DIR,
+            env=env,
+            text=True,
+            stdout=None if stream else subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
     if check and proc.returncode != 0:
         raise DbtFailed(args, proc.returncode, proc.stdout or "")
     return proc
