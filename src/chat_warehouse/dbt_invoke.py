@@ -51,14 +51,40 @@ IN_PROCESS = False
 _MANIFESTS: dict[str, Any] = {}
 
 
-def _run_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _target(args: list[str]) -> str:
+    for index, arg in enumerate(args):
+        if arg == "--target" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--target="):
+            return arg.split("=", 1)[1]
+    return "duckdb"
+
+
+_SPARK_WAREHOUSE: list[str] = []
+
+
+def _spark_fits(target: str, env: dict[str, str]) -> bool:
+    """Spark's warehouse folder and metastore are fixed when its session starts: a process
+    runs Spark in-process for one `CHAT_SPARK_WAREHOUSE` only (others run as a new process)."""
+    if target != "spark":
+        return True
+    folder = str(Path(env.get("CHAT_SPARK_WAREHOUSE", "warehouse/spark")).resolve())
+    if not _SPARK_WAREHOUSE:
+        _SPARK_WAREHOUSE.append(folder)
+    return _SPARK_WAREHOUSE[0] == folder
+
+
+def _run_in_process(
+    args: list[str], env: dict[str, str], target: str
+) -> subprocess.CompletedProcess[str]:
     """`dbt <args>` through dbtRunner, reusing a parsed manifest; the output is dbt's own
     non-debug log lines, as a subprocess would print them.
 
-    A manifest depends on the project files and on the profile's database, which dbt-duckdb
-    names after the working file; no model reads an environment variable at parse time (the
-    parse records none), so the manifest is cached by that name. The DuckDB connection dbt-duckdb
-    keeps for the process is closed after each invocation, releasing the file for readers.
+    A manifest depends on the project files, the target and the profile's database, which
+    dbt-duckdb names after the working file; no model reads an environment variable at parse
+    time (the parse records none), so the manifest is cached by target and that name. The DuckDB
+    connection dbt-duckdb keeps for the process is closed after each invocation, releasing the
+    file for readers. On Spark the session (one JVM) stays for the next invocation.
     """
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
@@ -76,12 +102,13 @@ def _run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Complete
     os.environ.update(env)
     os.chdir(PROJECT_DIR)
     try:
-        key = Path(env.get("CHAT_WORK_PATH") or f"{env['CHAT_WAREHOUSE_PATH']}.work").name
-        key = key.split(".")[0]
+        work_file = Path(env.get("CHAT_WORK_PATH") or f"{env['CHAT_WAREHOUSE_PATH']}.work")
+        key = f"{target}:{work_file.name.split('.')[0]}"
         if key not in _MANIFESTS:
             parse_dir = Path(tempfile.mkdtemp(prefix="dbt-parse-"))
             parsed = dbtRunner(callbacks=[collect]).invoke(
-                ["parse", "--quiet", "--target-path", str(parse_dir), "--log-path", str(parse_dir)]
+                ["parse", "--quiet", "--target", target]
+                + ["--target-path", str(parse_dir), "--log-path", str(parse_dir)]
             )
             if not parsed.success:
                 return subprocess.CompletedProcess(
@@ -130,8 +157,9 @@ def run_dbt(
     if vars_:
         options += ["--vars", json.dumps(vars_)]
     env = dbt_env(raw_dir, warehouse_path, extra_env)
-    if IN_PROCESS and not stream and "--target" not in args:
-        proc = _run_in_process([*args, *options], env)
+    target = _target(args)
+    if IN_PROCESS and not stream and target in ("duckdb", "spark") and _spark_fits(target, env):
+        proc = _run_in_process([*args, *options], env, target)
     else:
         proc = subprocess.run(  # the return code is checked below, with dbt's output
             [dbt_executable(), *args, *options],
