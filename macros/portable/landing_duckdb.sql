@@ -110,25 +110,7 @@
     {% set files = _landing_files(patterns) %}
     {% if files | length > 0 %}{% do forms.append((kind, pattern, files)) %}{% endif %}
   {% endfor %}
-
-  {% if forms | length > 1 %}
-    {% do exceptions.raise_compiler_error(
-        "Landing table '" ~ table ~ "' in CHAT_RAW_DIR=" ~ raw_dir ~ " is ambiguous: found "
-        ~ (forms | map(attribute=1) | join(' and ')) ~ ". Keep exactly one of "
-        ~ table ~ ".csv, " ~ table ~ ".csv.gz, " ~ table ~ ".parquet or a folder " ~ table ~ "/.") %}
-  {% endif %}
-
-  {% if forms | length == 0 %}
-    {% if spec.required %}
-      {% do exceptions.raise_compiler_error(
-          "Required landing table '" ~ table ~ "' is missing: expected " ~ base ~ ".csv, "
-          ~ base ~ ".csv.gz, " ~ base ~ ".parquet or a folder " ~ base ~ "/ of .parquet or "
-          ~ ".csv/.csv.gz files "
-          ~ "(set CHAT_RAW_DIR to the landing folder; it is now '" ~ raw_dir ~ "').") %}
-    {% endif %}
-    {{ return(none) }}
-  {% endif %}
-  {{ return(forms[0]) }}
+  {{ return(landing_form_or_stop(raw_dir, table, spec, forms)) }}
 {% endmacro %}
 
 
