@@ -193,6 +193,6 @@ select * from final
 {% macro integer_value(col) -%}
   case
     when {{ regexp_full_match(clean_text(col), '[+-]?[0-9]+(\\.0+)?') }}
-        then try_cast(try_cast({{ clean_text(col) }} as decimal(38, 1)) as integer)
+        then {{ safe_cast(safe_cast(clean_text(col), 'decimal(38, 1)'), 'integer') }}
   end
 {%- endmacro %}

@@ -5,7 +5,7 @@ with sessions as (
         shop_id,
         session_date,
         count(*) as sessions,
-        count(*) filter (where responsible_agent_id is null) as unassigned_sessions
+        sum(case when responsible_agent_id is null then 1 else 0 end) as unassigned_sessions
     from {{ ref('fct_chat_sessions') }}
     group by shop_id, session_date
 ),

@@ -117,3 +117,19 @@
 {% macro spark__last_non_null(expr) -%}
   last_value({{ expr }}, true)
 {%- endmacro %}
+
+
+{#- `expr` cast to `type`, or null where the value does not convert (instead of an error). DuckDB
+    and Spark (whose ANSI mode makes a plain cast raise) both spell it try_cast; BigQuery's is
+    safe_cast. -#}
+{% macro safe_cast(expr, type) -%}
+  {{ return(adapter.dispatch('safe_cast', 'chat_warehouse')(expr, type)) }}
+{%- endmacro %}
+
+{% macro default__safe_cast(expr, type) -%}
+  try_cast({{ expr }} as {{ type }})
+{%- endmacro %}
+
+{% macro bigquery__safe_cast(expr, type) -%}
+  safe_cast({{ expr }} as {{ type }})
+{%- endmacro %}

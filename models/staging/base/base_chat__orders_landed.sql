@@ -23,7 +23,7 @@ typed as (
         {{ clean_text('buyer_id') }} as buyer_id,
         {{ landing_timestamp('created_at', landing_types) }},
         {{ clean_text('amount') }} as amount_raw,
-        try_cast({{ clean_text('amount') }} as decimal(18, 2)) as amount,
+        {{ safe_cast(clean_text('amount'), 'decimal(18, 2)') }} as amount,
         {{ clean_enum('currency') }} as currency,
         _source_file,
         {{ landing_row('source', landing_types) }} as _landing_row
