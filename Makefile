@@ -57,7 +57,7 @@ demo: demo-data build summary  ## Install, generate demo data, build the warehou
 
 test: install  ## The whole test suite (dbt unit tests, end-to-end, property tests)
 	$(BIN)/dbt parse --quiet
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: install  ## ruff check and format check; sqlfluff lint of the SQL
 	$(BIN)/ruff check $(PY_PATHS)
