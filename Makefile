@@ -9,9 +9,8 @@ DEMO_DIR := data/demo
 DEMO_WAREHOUSE := warehouse/chat.duckdb
 DEMO_AS_OF := 2026-03-02 00:00:00
 DEMO_MESSAGES ?= 200000
-# 3 workers on the 2-core CI machine: the in-process dbt builds are mostly single-threaded
-# Python, so a third worker uses the CPU that two leave idle (`.ci/run` averaged 1.1 busy cores)
-PYTEST_WORKERS ?= 3
+# 2 workers on the 2-core CI machine (3 measured slower: a fresh-clone run took over 25 min)
+PYTEST_WORKERS ?= 2
 DASHBOARD_PORT ?= 8501
 
 PY_PATHS := src tests orchestration dashboard

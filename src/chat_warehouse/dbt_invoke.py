@@ -45,8 +45,8 @@ def dbt_env(
     return env
 
 
-# Run DuckDB invocations inside this interpreter (tests/conftest.py turns it on): one import of
-# dbt and one parse per working-file name per process instead of about 15 s of both per build.
+# Run dbt inside this interpreter (tests/conftest.py turns it on): one import of dbt and one
+# parse per target and working-file name per process, instead of about 15 s of both per build.
 IN_PROCESS = False
 _MANIFESTS: dict[str, Any] = {}
 
@@ -157,9 +157,14 @@ def run_dbt(
     if vars_:
         options += ["--vars", json.dumps(vars_)]
     env = dbt_env(raw_dir, warehouse_path, extra_env)
-    target = _target(args)
-    if IN_PROCESS and not stream and target in ("duckdb", "spark") and _spark_fits(target, env):
-        proc = _run_in_process([*args, *options], env, target)
+    profile_target = _target(args)
+    if (
+        IN_PROCESS
+        and not stream
+        and profile_target in ("duckdb", "spark")
+        and _spark_fits(profile_target, env)
+    ):
+        proc = _run_in_process([*args, *options], env, profile_target)
     else:
         proc = subprocess.run(  # the return code is checked below, with dbt's output
             [dbt_executable(), *args, *options],
