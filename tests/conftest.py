@@ -27,8 +27,8 @@ settings.register_profile("dev", max_examples=25, **_COMMON)
 settings.register_profile("thorough", max_examples=200, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# DuckDB builds run inside each pytest worker (src/chat_warehouse/dbt_invoke.py): the same dbt
-# commands, without importing and parsing the project again for every build.
+# dbt runs inside each pytest worker (src/chat_warehouse/dbt_invoke.py): the same dbt commands,
+# without importing and parsing the project again for every build (Spark: one session).
 from chat_warehouse import dbt_invoke
 
 dbt_invoke.IN_PROCESS = os.environ.get("CHAT_TESTS_DBT_SUBPROCESS", "") != "1"

@@ -77,3 +77,13 @@ def write_landing(
         elif table in REQUIRED_TABLES or optional_empty:
             write_table(raw_dir, table, [])
     return raw_dir
+
+
+def drop_column(csv_file: Path, column: str) -> None:
+    """Rewrite a landing CSV file (written by write_table, no quoted commas) without `column`."""
+    lines = csv_file.read_text().splitlines()
+    index = lines[0].split(",").index(column)
+    csv_file.write_text(
+        "\n".join(",".join(c for i, c in enumerate(ln.split(",")) if i != index) for ln in lines)
+        + "\n"
+    )

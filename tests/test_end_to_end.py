@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from chat_warehouse.dbt_invoke import build_warehouse, run_dbt
+from tests.landing import drop_column, write_landing
 from tests.landing import message_row as msg
-from tests.landing import write_landing
 
 AS_OF = "2026-03-10 12:00:00"
 
@@ -317,15 +317,7 @@ def test_missing_required_table_stops_the_build_naming_it(tmp_path: Path) -> Non
 
 def test_missing_required_column_stops_the_build_naming_it(tmp_path: Path) -> None:
     raw = write_landing(tmp_path / "raw", {"shops": SHOPS, "messages": MESSAGES})
-    text = (raw / "messages.csv").read_text().splitlines()
-    header = text[0].split(",")
-    idx = header.index("created_at")
-    (raw / "messages.csv").write_text(
-        "\n".join(
-            ",".join(c for i, c in enumerate(line.split(",")) if i != idx) for line in text[:1]
-        )
-        + "\n"
-    )
+    drop_column(raw / "messages.csv", "created_at")
     proc = _run_hook_only(raw, tmp_path)
     assert proc.returncode != 0
     assert "missing required column(s) created_at" in proc.stdout

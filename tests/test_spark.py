@@ -33,7 +33,7 @@ import pytest
 import yaml
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse, run_dbt
-from tests.landing import write_landing
+from tests.landing import drop_column, write_landing
 from tests.test_end_to_end import AS_OF, TABLES
 
 
@@ -84,13 +84,21 @@ def _build_spark(raw: Path, spark_warehouse: Path, as_of: str, *, with_tests: bo
     args += [f"--exclude-resource-type={t}" for t in skip]
     if with_tests:
         args += ["--exclude", *(f"test_name:{name}" for name in DBT_BUILT_IN_TESTS)]
+    return _spark_dbt(args, raw, spark_warehouse, as_of).stdout
+
+
+def _spark_dbt(
+    args: list[str], raw: Path, spark_warehouse: Path, as_of: str = AS_OF, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` on the module's Spark warehouse (no DuckDB file is written)."""
     return run_dbt(
         args,
         raw_dir=raw,
         warehouse_path=spark_warehouse.parent / "unused.duckdb",
         as_of=as_of,
         extra_env={"CHAT_SPARK_WAREHOUSE": str(spark_warehouse)},
-    ).stdout
+        check=check,
+    )
 
 
 def _normal(value: Any) -> Any:
@@ -219,16 +227,10 @@ def test_dbt_unit_tests_pass_on_spark(tmp_path: Path, spark_warehouse: Path) -> 
     takes the unit tests' column types from built relations, so the models are built first
     (models only; on the module's warehouse they are already there after the parity cases)."""
     raw = write_landing(tmp_path / "csv", TABLES)
-    env = {"CHAT_SPARK_WAREHOUSE": str(spark_warehouse)}
-    common = {"raw_dir": raw, "warehouse_path": spark_warehouse.parent / "unused.duckdb"}
     if not (spark_warehouse / "marts.db" / "fct_chat_sessions").is_dir():
         _build_spark(raw, spark_warehouse, AS_OF, with_tests=False)
-    out = run_dbt(
-        ["test", "--target", "spark", "--select", "test_type:unit"],
-        extra_env=env,
-        as_of=AS_OF,
-        **common,
-    ).stdout
+    args = ["test", "--target", "spark", "--select", "test_type:unit"]
+    out = _spark_dbt(args, raw, spark_warehouse).stdout
     defined = {
         f"{test['model']}::{test['name']}"
         for path in PROJECT_DIR.glob("models/**/*.yml")
@@ -239,22 +241,13 @@ def test_dbt_unit_tests_pass_on_spark(tmp_path: Path, spark_warehouse: Path) -> 
     assert passed == defined, (sorted(defined - passed), out[-3000:])
 
 
-def _drop_column(csv_file: Path, column: str) -> None:
-    lines = csv_file.read_text().splitlines()
-    index = lines[0].split(",").index(column)
-    csv_file.write_text(
-        "\n".join(",".join(c for i, c in enumerate(ln.split(",")) if i != index) for ln in lines)
-        + "\n"
-    )
-
-
 def _spark_landing_case(case: str, raw: Path) -> str:
     """Break a copy of the e2e landing folder as `case` says; return what the build must say."""
     if case == "missing_table":
         (raw / "shop_holiday_periods.csv").unlink()
         return "Required landing table 'shop_holiday_periods' is missing"
     if case == "missing_column":
-        _drop_column(raw / "messages.csv", "created_at")
+        drop_column(raw / "messages.csv", "created_at")
         return "missing required column(s) created_at"
     # ambiguous: the same table as a CSV file and as a Parquet file
     pq.write_table(pacsv.read_csv(raw / "shops.csv"), raw / "shops.parquet")
@@ -271,14 +264,8 @@ def test_a_bad_landing_folder_stops_the_spark_build_naming_it(
     model, with the message the DuckDB hook gives for the same folder."""
     raw = write_landing(tmp_path / "csv", TABLES)
     message = _spark_landing_case(case, raw)
-    proc = run_dbt(
-        ["run", "--target", "spark", "--select", "stg_chat__shops"],
-        raw_dir=raw,
-        warehouse_path=spark_warehouse.parent / "unused.duckdb",
-        as_of=AS_OF,
-        extra_env={"CHAT_SPARK_WAREHOUSE": str(spark_warehouse)},
-        check=False,
-    )
+    args = ["run", "--target", "spark", "--select", "stg_chat__shops"]
+    proc = _spark_dbt(args, raw, spark_warehouse, check=False)
     assert proc.returncode != 0
     assert message in proc.stdout, proc.stdout[-3000:]
     if case == "missing_column":
