@@ -242,6 +242,35 @@ def test_dbt_unit_tests_pass_on_spark(tmp_path: Path, spark_warehouse: Path) -> 
     assert passed == defined, (sorted(defined - passed), out[-3000:])
 
 
+# Spark stops a recursive CTE at 100 levels and at 1,000,000 rows unless told otherwise; the
+# walk's anchor chain outgrows both on real data (a 10M-message build stopped with
+# RECURSION_ROW_LIMIT_EXCEEDED). This recursion needs 120 levels and makes 1,201,190 rows.
+DEEP_AND_LARGE_RECURSION = """
+with recursive r as (
+    select id, 0 as level from range(600000)
+    union all
+    select id, level + 1 from r where level = 0 or (id < 10 and level < 120)
+)
+select count(*) as walked_rows, max(level) as levels from r
+"""
+
+
+@pytest.mark.slow
+@NEEDS_SPARK
+def test_the_spark_target_runs_recursions_past_sparks_default_limits(
+    tmp_path: Path, spark_warehouse: Path
+) -> None:
+    """The spark profile lifts spark.sql.cteRecursionLevelLimit and cteRecursionRowLimit, so
+    the walk (a recursive CTE) runs on any history."""
+    raw = write_landing(tmp_path / "csv", TABLES)
+    args = ["show", "--target", "spark", "--inline", DEEP_AND_LARGE_RECURSION]
+    proc = _spark_dbt(args, raw, spark_warehouse, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    # 600,000 anchor rows, all of them at level 1, then ten rows on each level up to 120
+    table = proc.stdout.replace(",", "")
+    assert re.search(r"\|\s*1201190\s*\|\s*120\s*\|", table), proc.stdout[-3000:]
+
+
 def _spark_landing_case(case: str, raw: Path) -> str:
     """Break a copy of the e2e landing folder as `case` says; return what the build must say."""
     if case == "missing_table":
