@@ -43,7 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # The longest modules first: with `pytest -n 2 --dist loadfile --no-loadscope-reorder` (make
 # test) a module runs on one worker and modules start in collection order, so the Spark module
-# (about 9 minutes) starts at once beside the rest instead of running alone at the end.
+# (6 to 9 minutes) starts at once beside the rest instead of running alone at the end.
 FIRST = ("test_spark.py", "test_incremental.py")
 
 

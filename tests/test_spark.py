@@ -201,7 +201,8 @@ def test_spark_marts_equal_duckdb_marts(case: str, tmp_path: Path, spark_warehou
         raw, as_of = _parquet_copy(csv_dir, tmp_path / "parquet"), AS_OF
     else:
         raw, as_of = _generated(tmp_path / "generated"), GENERATED_AS_OF
-    # the DuckDB side of the comparison: models only (tests/test_end_to_end.py runs its tests)
+    # the DuckDB side of the comparison: models only (the marts are what is compared; the data
+    # tests run on the e2e folder in tests/test_end_to_end.py)
     build_warehouse(raw, tmp_path / "wh.duckdb", as_of, with_tests=False)
     _build_spark(raw, spark_warehouse, as_of, with_tests=case == "e2e_csv")
     _assert_same_relations(tmp_path / "wh.duckdb", spark_warehouse)
