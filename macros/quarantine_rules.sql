@@ -98,7 +98,7 @@ conflicting_keys as (
     having count(distinct {{ surrogate_key(conflict_columns) }}) > 1
 ),
 
-resolved as (
+resolved as {{ inline_cte() }} (
     select
         {{ star_except(['quarantine_rule'], checked_cte) }},
         case
@@ -112,7 +112,7 @@ resolved as (
 {%- set checked_cte = 'resolved' %}
 {%- endif %}
 
-with_raw_rows as (
+with_raw_rows as {{ inline_cte() }} (
     select
         {{ star_except(['raw_row']) }},
         case

@@ -133,3 +133,18 @@
 {% macro bigquery__safe_cast(expr, type) -%}
   safe_cast({{ expr }} as {{ type }})
 {%- endmacro %}
+
+
+{#- Between a CTE's `as` and its body: compute the CTE at each use instead of storing its rows
+    once. DuckDB stores (materializes) a CTE used more than once; for a CTE that is a cheap pass
+    over a big relation (a filter, a row-local case, a join to a small table), reading the input
+    again costs much less than writing and reading the stored copy (DECISIONS.md, "Scale").
+    Only for deterministic CTEs: each use must see the same rows. Spark inlines deterministic
+    CTEs by itself. -#}
+{% macro inline_cte() -%}
+  {{ return(adapter.dispatch('inline_cte', 'chat_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__inline_cte() -%}{%- endmacro %}
+
+{% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}

@@ -38,7 +38,7 @@ affected_conversations as (
 ),
 {% endif %}
 
-landed as (
+landed as {{ inline_cte() }} (
     select * from landed_all
     {% if is_incremental() %}
         where
@@ -79,7 +79,7 @@ conversation_shops as (
     where shop_rank = 1
 ),
 
-checked as (
+checked as {{ inline_cte() }} (
     select
         {{ star_except(['quarantine_rule', '_loaded_invocation_id'], 'landed') }},  -- noqa: RF02
         coalesce(
