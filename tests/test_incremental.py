@@ -15,6 +15,7 @@ everything (the reason names the file) and carries the correction.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chat_warehouse.dbt_invoke import build_warehouse
+from chat_warehouse.dbt_invoke import build_warehouse, run_dbt
 from chat_warehouse.publish import working_path
 
 pytestmark = pytest.mark.slow
@@ -231,6 +232,62 @@ def test_incremental_refreshes_equal_a_full_build(refreshed, tmp_path: Path) -> 
         ).fetchone()
     # the scenarios really happened: the late edit, the late verdicts, the redeliveries
     assert holiday > 0 and reported > 0 and collapsed > 0, (holiday, reported, collapsed)
+
+
+def test_a_refresh_tests_the_keys_it_wrote_and_still_catches_a_stale_twin(
+    refreshed, tmp_path: Path
+) -> None:
+    """In a refresh, a uniqueness test reads only the keys of rows the refresh wrote
+    (macros/refresh_tests.sql), and that is enough: a stale row left beside its recomputed twin
+    shares the twin's key. Here a new message makes the refresh recompute a conversation, and a
+    stale copy of one of its sessions sits in another conversation with an old build's stamp,
+    where the refresh's delete does not reach it: a test of the written rows alone would pass."""
+    raw, warehouse, day = refreshed
+    copy, again = tmp_path / "copy.duckdb", raw / "messages" / "arrived-again.csv"
+    shutil.copy(warehouse, copy)
+    shutil.copy(working_path(warehouse), working_path(copy))
+    with duckdb.connect(str(working_path(copy))) as con:
+        conversation_id, session_id = con.execute(
+            "select conversation_id, session_id from marts.fct_chat_sessions "
+            "order by started_at desc, session_id limit 1"
+        ).fetchone()
+        con.execute(
+            "insert into marts.fct_chat_sessions by name "
+            "select * replace ('stale-' || conversation_id as conversation_id, "
+            "'an earlier build' as built_invocation_id) "
+            "from marts.fct_chat_sessions where session_id = ?",
+            [session_id],
+        )
+        # the buyer writes again in that conversation, after the last build's as_of
+        con.execute(
+            f"copy (select message_id || '-again' as message_id, conversation_id, shop_id, "
+            f"sender_role, sender_id, message_type, '' as content, "
+            f"strftime(timestamp '{_as_of(day)}' + interval 1 hour, '%Y-%m-%dT%H:%M:%SZ') "
+            f"as created_at, 'true' as is_visible "
+            f"from staging.base_chat__messages where conversation_id = ? and sender_role = 'BUYER' "
+            f"and quarantine_rule is null order by created_at desc limit 1) "
+            f"to '{again}' "
+            f"(header, force_quote *)",
+            [conversation_id],
+        )
+    target = tmp_path / "target"
+    try:  # the file is in the module's landing folder (registered paths must not move)
+        built = run_dbt(
+            ["build", "--exclude-resource-type", "unit_test"],
+            raw_dir=raw,
+            warehouse_path=copy,
+            as_of=_as_of(day + 1),
+            check=False,
+            target_path=target,
+        )
+    finally:
+        again.unlink()
+    assert _refreshes(copy)[-1][0] == "incremental"
+    assert built.returncode != 0
+    assert "FAIL 1 unique_fct_chat_sessions_session_id" in built.stdout, built.stdout[-3000:]
+    # the test read the keys of the rows this refresh wrote, not the whole mart
+    (ran,) = target.glob("run/**/unique_fct_chat_sessions_session_id.sql")
+    assert "written_row.built_invocation_id" in ran.read_text()
 
 
 def _raw_messages(path: Path) -> int:
