@@ -138,7 +138,8 @@
 {#- Between a CTE's `as` and its body: compute the CTE at each use instead of storing its rows
     once. DuckDB stores (materializes) a CTE used more than once; for a CTE that is a cheap pass
     over a big relation (a filter, a row-local case, a join to a small table), reading the input
-    again costs much less than writing and reading the stored copy (DECISIONS.md, "Scale").
+    again costs much less than writing and reading the stored copy (DECISIONS.md, "CTEs over
+    big relations: computed at each use on DuckDB").
     Only for deterministic CTEs: each use must see the same rows. Spark inlines deterministic
     CTEs by itself. -#}
 {% macro inline_cte() -%}
