@@ -7,17 +7,14 @@ the known good conversation is untouched. `audit.row_reconciliation` must balanc
 quarantined row must belong to a case.
 
 Stop-the-build cases each get a small landing folder and one `dbt run` of a single model: the
-on-run-start hook fails before any model runs. They run one after another in one Python
-process (dbt imported once) on one warehouse file and one dbt target folder (the project parsed
-once), so each costs about a second rather than a dbt start-up.
+on-run-start hook fails before any model runs. They run one after another on one warehouse
+file, in the pytest worker on the manifest it has parsed (chat_warehouse.dbt_invoke), so each
+costs about a second rather than a dbt start-up and a parse.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +23,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse, dbt_env
+from chat_warehouse.dbt_invoke import build_warehouse, run_dbt
 from chat_warehouse.publish import working_path
 from chat_warehouse.quality import read_landing_table
 from tests.bad_inputs import (
@@ -241,52 +238,32 @@ def _absent_and_header_only_landing(raw: Path) -> None:
 def hook_series(tmp_path_factory: pytest.TempPathFactory) -> HookSeries:
     """Every stop-the-build case as `dbt run --select stg_chat__shops` (the on-run-start hook
     fails first), then the absent/header-only folder as a run of the staging, audit and session
-    models, all in one Python process (`python -m tests.bad_inputs`): dbt is imported and the project
-    parsed once, so each case costs about a second instead of a dbt start-up."""
+    models, all on one working file: in the pytest worker, dbt runs in-process on the
+    manifest it parsed for that file name (chat_warehouse.dbt_invoke), so each case costs about
+    a second instead of a dbt start-up and a parse."""
     root = tmp_path_factory.mktemp("stop_the_build")
-    common = [
-        "--target-path",
-        str(root / "target"),
-        "--log-path",
-        str(root / "logs"),
-        "--vars",
-        json.dumps({"as_of": AS_OF}),
-    ]
+    warehouse = root / "wh.duckdb"
     jobs = []
     for case in STOP_CASES:
         raw = write_small_landing(root / case.id)
         case.mutate(raw)
-        jobs.append({"raw_dir": str(raw), "args": ["run", "--select", "stg_chat__shops", *common]})
+        jobs.append((case.id, raw, ["run", "--select", "stg_chat__shops"]))
     raw = root / ABSENT_AND_HEADER_ONLY
     _absent_and_header_only_landing(raw)
     jobs.append(
-        {
-            "raw_dir": str(raw),
-            "args": ["run", "--select", "+fct_chat_sessions", "+row_reconciliation", *common],
-        }
+        (
+            ABSENT_AND_HEADER_ONLY,
+            raw,
+            ["run", "--select", "+fct_chat_sessions", "+row_reconciliation"],
+        )
     )
-    (root / "jobs.json").write_text(json.dumps(jobs))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.bad_inputs",
-            str(root / "jobs.json"),
-            str(root / "results.json"),
-        ],
-        check=False,
-        cwd=PROJECT_DIR,
-        env=dbt_env(root, root / "wh.duckdb"),
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert proc.returncode == 0, proc.stdout[-5000:]
-    results = json.loads((root / "results.json").read_text())
-    names = [c.id for c in STOP_CASES] + [ABSENT_AND_HEADER_ONLY]
+    results, output = {}, []
+    for name, raw, args in jobs:
+        proc = run_dbt(args, raw_dir=raw, warehouse_path=warehouse, as_of=AS_OF, check=False)
+        results[name] = {"success": proc.returncode == 0, "error": proc.stdout}
+        output.append(proc.stdout)
     # `dbt run` publishes nothing: the series reads the working file
-    work = working_path(root / "wh.duckdb", env={})
-    return HookSeries(work, dict(zip(names, results, strict=True)), proc.stdout)
+    return HookSeries(working_path(warehouse, env={}), results, "\n".join(output))
 
 
 @pytest.mark.parametrize("case", STOP_CASES, ids=[c.id for c in STOP_CASES])

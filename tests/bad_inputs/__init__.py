@@ -14,9 +14,8 @@ Two kinds of case:
   before any model runs, with a message naming the file or table and the problem. Each gets
   its own small landing folder (a valid base folder, then `mutate`).
 
-`common` holds what the cases share, `folders` writes the landing folders, and `python -m
-tests.bad_inputs` runs the stop-the-build builds in one process. The catalogue test is
-tests/test_bad_inputs_catalogue.py.
+`common` holds what the cases share and `folders` writes the landing folders. The catalogue
+test is tests/test_bad_inputs_catalogue.py.
 """
 
 from __future__ import annotations
