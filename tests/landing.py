@@ -40,7 +40,8 @@ def message_row(
     }
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A value as a landing CSV cell: None empty, booleans lower-case, dates ISO-8601."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,7 +60,7 @@ def write_table(raw_dir: Path, table: str, rows: Iterable[Mapping[str, Any]]) ->
         writer = csv.writer(fh)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
     return path
 
 

@@ -12,6 +12,7 @@ most of it Spark's fixed cost per statement.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import math
@@ -33,7 +34,7 @@ import pytest
 import yaml
 
 from chat_warehouse.dbt_invoke import PROJECT_DIR, build_warehouse, run_dbt
-from tests.landing import drop_column, write_landing
+from tests.landing import csv_cell, drop_column, write_landing
 from tests.test_end_to_end import AS_OF, TABLES
 
 
@@ -96,7 +97,8 @@ def _spark_dbt(
         raw_dir=raw,
         warehouse_path=spark_warehouse.parent / "unused.duckdb",
         as_of=as_of,
-        extra_env={"CHAT_SPARK_WAREHOUSE": str(spark_warehouse)},
+        # two statements at once on the JVM (the tests' DuckDB builds run one thread)
+        extra_env={"CHAT_SPARK_WAREHOUSE": str(spark_warehouse), "CHAT_DBT_THREADS": "2"},
         check=check,
     )
 
@@ -169,20 +171,66 @@ def _parquet_copy(csv_dir: Path, raw: Path) -> Path:
     return raw
 
 
-def _generated(raw: Path) -> Path:
+def _generated(raw: Path, *, start: str = "2026-01-01", fmt: str = "parquet") -> Path:
     subprocess.run(
         [
             *(sys.executable, "-m", "chat_warehouse.generator", "--out", str(raw)),
-            *("--messages", "3000", "--days", "14", "--start", "2026-01-01", "--shops", "4"),
-            *("--bad-row-share", "0.02", "--quiet"),
+            *("--messages", "3000", "--days", "14", "--start", start, "--shops", "4"),
+            *("--bad-row-share", "0.02", "--format", fmt, "--quiet"),
         ],
         check=True,
     )
     return raw
 
 
-# e2e_parquet (the e2e folder as Parquet, messages a folder of parts) runs with CHAT_SPARK_ALL=1
-# only, to keep the module within its CI time: the generated folder is Parquet already.
+# The tables the combined folder lands as Parquet: one as a folder of parts, one as a file.
+PARQUET_PARTS, PARQUET_FILE = "conversation_actions", "orders"
+
+
+def _to_parquet(csv_file: Path, target: Path, parts: int) -> None:
+    names = pacsv.read_csv(csv_file).column_names
+    table = pacsv.read_csv(
+        csv_file,
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+    )
+    if parts == 1:
+        pq.write_table(table, target.with_suffix(".parquet"))
+        return
+    target.mkdir()
+    step = math.ceil(table.num_rows / parts)
+    for part in range(parts):
+        pq.write_table(table.slice(part * step, step), target / f"part-{part}.parquet")
+    csv_file.unlink()
+
+
+def _combined(root: Path) -> Path:
+    """One folder for one Spark build (each Spark build costs minutes of fixed cost): the
+    generator's 14 days (3,000 messages, 4 shops, 2% contract-breaking rows) ending at the e2e
+    folder's as_of, with the e2e folder's hand-made conversations (every rule's edge) appended
+    to its CSV files. Two tables then land as Parquet, one as a folder of parts, so both of
+    Spark's landing readers run."""
+    raw = _generated(root / "combined", start="2026-02-24", fmt="csv")
+    for table, rows in TABLES.items():
+        path = raw / f"{table}.csv"
+        text = path.read_text(encoding="utf-8")
+        header = next(csv.reader([text.splitlines()[0]]))
+        newline = "\r\n" if "\r\n" in text else "\n"
+        with path.open("a", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator=newline)
+            for row in rows:
+                writer.writerow([csv_cell(row.get(column)) for column in header])
+    _to_parquet(raw / f"{PARQUET_PARTS}.csv", raw / PARQUET_PARTS, parts=2)
+    _to_parquet(raw / f"{PARQUET_FILE}.csv", raw / PARQUET_FILE, parts=1)
+    (raw / f"{PARQUET_FILE}.csv").unlink()
+    return raw
+
+
+# In CI one folder runs on Spark, `combined` (the generated days with the e2e conversations,
+# CSV and Parquet tables), with the project's own data tests. The e2e folder as CSV, as
+# Parquet (messages a folder of parts) and the generated folder alone (Parquet) run with
+# CHAT_SPARK_ALL=1: each costs Spark about two minutes of fixed cost, and CI's 20 minutes
+# are spent on the critical path this module is (DECISIONS.md, "Tests run dbt inside the
+# pytest worker").
 ALL_CASES = pytest.mark.skipif(
     not os.environ.get("CHAT_SPARK_ALL"), reason="set CHAT_SPARK_ALL=1 to run every Spark case"
 )
@@ -191,20 +239,28 @@ ALL_CASES = pytest.mark.skipif(
 @pytest.mark.slow
 @NEEDS_SPARK
 @pytest.mark.parametrize(
-    "case", ["e2e_csv", "generated", pytest.param("e2e_parquet", marks=ALL_CASES)]
+    "case",
+    [
+        "combined",
+        pytest.param("e2e_csv", marks=ALL_CASES),
+        pytest.param("e2e_parquet", marks=ALL_CASES),
+        pytest.param("generated", marks=ALL_CASES),
+    ],
 )
 def test_spark_marts_equal_duckdb_marts(case: str, tmp_path: Path, spark_warehouse: Path) -> None:
-    csv_dir = write_landing(tmp_path / "csv", TABLES)
-    if case == "e2e_csv":
-        raw, as_of = csv_dir, AS_OF
-    elif case == "e2e_parquet":
-        raw, as_of = _parquet_copy(csv_dir, tmp_path / "parquet"), AS_OF
+    as_of = GENERATED_AS_OF if case == "generated" else AS_OF
+    if case == "combined":
+        raw = _combined(tmp_path)
+    elif case == "generated":
+        raw = _generated(tmp_path / "generated")
     else:
-        raw, as_of = _generated(tmp_path / "generated"), GENERATED_AS_OF
+        raw = write_landing(tmp_path / "csv", TABLES)
+        if case == "e2e_parquet":
+            raw = _parquet_copy(raw, tmp_path / "parquet")
     # the DuckDB side of the comparison: models only (the marts are what is compared; the data
     # tests run on the e2e folder in tests/test_end_to_end.py)
     build_warehouse(raw, tmp_path / "wh.duckdb", as_of, with_tests=False)
-    _build_spark(raw, spark_warehouse, as_of, with_tests=case == "e2e_csv")
+    _build_spark(raw, spark_warehouse, as_of, with_tests=case in ("combined", "e2e_csv"))
     _assert_same_relations(tmp_path / "wh.duckdb", spark_warehouse)
 
 
