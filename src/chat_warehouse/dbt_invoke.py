@@ -116,6 +116,10 @@ def _run_in_process(
                 )
             _MANIFESTS[key] = parsed.result
         quiet = [] if {"-q", "--quiet"} & set(args) else ["--quiet"]
+        # no debug log file: the caller gets dbt's non-debug lines; writing every statement to
+        # dbt.log took a tenth of a small build's CPU (a shell build, CHAT_TESTS_DBT_SUBPROCESS=1,
+        # writes it)
+        quiet += ["--log-level-file", "none"]
         result = dbtRunner(manifest=_MANIFESTS[key], callbacks=[collect]).invoke([*args, *quiet])
     finally:
         with DuckDBConnectionManager._LOCK:
