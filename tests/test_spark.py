@@ -6,7 +6,7 @@ Each landing folder is built once per engine; Spark's tables are read back as Pa
 `$CHAT_SPARK_WAREHOUSE/<schema>.db/<table>/` with DuckDB's read_parquet. The module shares one
 Spark warehouse and one Spark session: its Spark builds run in the pytest worker
 (src/chat_warehouse/dbt_invoke.py), so the JVM starts once. Skipped, saying why, where Java or
-pyspark is missing (`make install` says what to install). 6 to 9 minutes on 2 cores,
+pyspark is missing (`make install` says what to install). 7 to 9 minutes on 2 cores,
 most of it Spark's fixed cost per statement.
 """
 
