@@ -195,11 +195,11 @@ def _to_parquet(csv_file: Path, target: Path, parts: int) -> None:
     )
     if parts == 1:
         pq.write_table(table, target.with_suffix(".parquet"))
-        return
-    target.mkdir()
-    step = math.ceil(table.num_rows / parts)
-    for part in range(parts):
-        pq.write_table(table.slice(part * step, step), target / f"part-{part}.parquet")
+    else:
+        target.mkdir()
+        step = math.ceil(table.num_rows / parts)
+        for part in range(parts):
+            pq.write_table(table.slice(part * step, step), target / f"part-{part}.parquet")
     csv_file.unlink()
 
 
@@ -221,7 +221,6 @@ def _combined(root: Path) -> Path:
                 writer.writerow([csv_cell(row.get(column)) for column in header])
     _to_parquet(raw / f"{PARQUET_PARTS}.csv", raw / PARQUET_PARTS, parts=2)
     _to_parquet(raw / f"{PARQUET_FILE}.csv", raw / PARQUET_FILE, parts=1)
-    (raw / f"{PARQUET_FILE}.csv").unlink()
     return raw
 
 
@@ -260,6 +259,11 @@ def test_spark_marts_equal_duckdb_marts(case: str, tmp_path: Path, spark_warehou
     # the DuckDB side of the comparison: models only (the marts are what is compared; the data
     # tests run on the e2e folder in tests/test_end_to_end.py)
     build_warehouse(raw, tmp_path / "wh.duckdb", as_of, with_tests=False)
+    if case == "combined":  # both sources made it into the marts
+        with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+            rows = con.execute("select distinct shop_id from marts.fct_chat_sessions").fetchall()
+        shops = {row[0] for row in rows}
+        assert {"S1", "S2", "shop_01", "shop_04"} <= shops, shops
     _build_spark(raw, spark_warehouse, as_of, with_tests=case in ("combined", "e2e_csv"))
     _assert_same_relations(tmp_path / "wh.duckdb", spark_warehouse)
 
