@@ -9,7 +9,7 @@ quarantined row must belong to a case.
 Stop-the-build cases each get a small landing folder and one `dbt run` of a single model: the
 on-run-start hook fails before any model runs. They run one after another on one warehouse
 file, in the pytest worker on the manifest it has parsed (chat_warehouse.dbt_invoke), so each
-costs about a second rather than a dbt start-up and a parse.
+costs the hook's 2-5 s rather than a dbt start-up and a parse besides.
 """
 
 from __future__ import annotations
@@ -239,8 +239,8 @@ def hook_series(tmp_path_factory: pytest.TempPathFactory) -> HookSeries:
     """Every stop-the-build case as `dbt run --select stg_chat__shops` (the on-run-start hook
     fails first), then the absent/header-only folder as a run of the staging, audit and session
     models, all on one working file: in the pytest worker, dbt runs in-process on the
-    manifest it parsed for that file name (chat_warehouse.dbt_invoke), so each case costs about
-    a second instead of a dbt start-up and a parse."""
+    manifest it parsed for that file name (chat_warehouse.dbt_invoke), so each case costs the
+    hook's 2-5 s, not a dbt start-up and a parse besides."""
     root = tmp_path_factory.mktemp("stop_the_build")
     warehouse = root / "wh.duckdb"
     jobs = []
