@@ -25,5 +25,12 @@
           ~ " (see the vars table in README.md).") %}
     {% endif %}
   {% endfor %}
+  {% set batch_rows = var('conversation_batch_rows', 0) %}
+  {% if batch_rows is not number or batch_rows is boolean or batch_rows < 0
+        or batch_rows != batch_rows | int %}
+    {% do exceptions.raise_compiler_error(
+        "var conversation_batch_rows is '" ~ batch_rows ~ "'; it must be a whole number of "
+        ~ "messages, or 0 to compute in one piece (see the vars table in README.md).") %}
+  {% endif %}
   {{ return('select 1 as vars_checked') }}
 {% endmacro %}

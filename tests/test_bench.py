@@ -120,6 +120,23 @@ def test_run_results_helpers() -> None:
     assert bench.scaling_exponent((10, 100.0), (10, 500.0)) is None
 
 
+def test_the_heartbeat_names_what_dbt_runs_now(tmp_path: Path) -> None:
+    """The last START line of dbt's log, or a later conversation batch of a model
+    (macros/batches.sql); none while dbt has started nothing."""
+    log = tmp_path / "dbt.log"
+    log.write_text("\x1b[0m08:00:00  Running 4 on-run-start hooks\n")
+    assert bench._last_start(log) is None
+    start = "08:00:01  12 of 228 START sql incremental model intermediate.int_walk ... [RUN]\n"
+    log.write_text(log.read_text() + start)
+    assert bench._last_start(log) == "intermediate.int_walk"
+    batch = "08:01:00  int_walk: conversation batch 3 of 20\n  and x = 2 /* conversation batch 3 of 20 */\n"
+    log.write_text(log.read_text() + batch)
+    assert bench._last_start(log) == "int_walk (batch 3 of 20)"
+    log.write_text(log.read_text() + "08:02:00  13 of 228 START test not_null_x ..... [RUN]\n")
+    assert bench._last_start(log) == "not_null_x"
+    assert bench._last_start(tmp_path / "missing.log") is None
+
+
 def _run(size: int, full: float, floor: float, refresh: float, rss: float, temp: float) -> Run:
     return Run(
         size=size,

@@ -333,6 +333,7 @@ def test_missing_required_column_stops_the_build_naming_it(tmp_path: Path) -> No
         ),
         ({"response_window_hours": 0}, "var response_window_hours is '0'; it must be a positive"),
         ({"session_expiry_hours": "a week"}, "var session_expiry_hours is 'a week'; it must be"),
+        ({"conversation_batch_rows": "5M"}, "var conversation_batch_rows is '5M'; it must be a"),
     ],
 )
 def test_a_var_that_cannot_be_right_stops_the_build_naming_it(

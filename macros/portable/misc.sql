@@ -149,3 +149,18 @@
 {% macro default__inline_cte() -%}{%- endmacro %}
 
 {% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}
+
+
+{#- The batch (0 .. batches-1) a key falls in: a hash of the key, modulo `batches`
+    (macros/batches.sql). -#}
+{% macro conversation_bucket(expr, batches) -%}
+  {{ return(adapter.dispatch('conversation_bucket', 'chat_warehouse')(expr, batches)) }}
+{%- endmacro %}
+
+{% macro default__conversation_bucket(expr, batches) -%}
+  pmod(hash({{ expr }}), {{ batches }})
+{%- endmacro %}
+
+{% macro duckdb__conversation_bucket(expr, batches) -%}
+  (hash({{ expr }}) % {{ batches }})
+{%- endmacro %}

@@ -28,6 +28,7 @@
     on_schema_change='sync_all_columns',
     pre_hook="{{ delete_refresh_scope(walked=true) }}
 -- depends_on: {{ ref('int_refresh_scope') }}",
+    post_hook="{{ insert_other_batches() }}",
 ) }}
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
@@ -36,17 +37,19 @@ with recursive
 
 -- An incremental refresh re-walks only the conversations whose rows changed (the walk of a
 -- conversation depends on its rows alone; time acts in int_sessions_closed): int_refresh_scope,
--- needs_walk (macros/refresh.sql).
+-- needs_walk (macros/refresh.sql). A full recompute at scale walks one batch of conversations
+-- at a time (macros/batches.sql).
 messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
+        {{ conversation_batch_filter() }}
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope(walked=true) }}
+    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
 ),
 
 message_events as (

@@ -5,13 +5,15 @@
 -- the chat, invisible replies) are here too, marked as having no effect. Implicit closes
 -- (EXPIRED, IDLE) are not rows: fct_chat_sessions has their instant and reason. A refresh
 -- recomputes the conversations whose rows changed (what a row did depends on its conversation's
--- rows only, not on the passing of time).
+-- rows only, not on the passing of time); a full recompute at scale computes one batch of
+-- conversations at a time (macros/batches.sql).
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook="{{ delete_refresh_scope(walked=true) }}
 -- depends_on: {{ ref('int_refresh_scope') }}",
+    post_hook="{{ insert_other_batches() }}",
 ) }}
 
 with messages as (
@@ -19,26 +21,27 @@ with messages as (
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
+        {{ conversation_batch_filter() }}
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope(walked=true) }}
+    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
 ),
 
 walk as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    where true {{ in_refresh_scope(walked=true) }}
+    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
-    where true {{ in_refresh_scope(walked=true) }}
+    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
 ),
 
 allocations as (
     select * from {{ ref('int_session_allocations') }}
-    where true {{ in_refresh_scope(walked=true) }}
+    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
 ),
 
 rows_of_conversations as (

@@ -71,6 +71,7 @@ HEARTBEAT_SECONDS = 60.0
 MIB = 1024**2
 GIB = 1024**3
 START_LINE = re.compile(r"START (sql \w+ model|test|hook|seed \w*) ?([\w.]+)")
+BATCH_LINE = re.compile(r"(\w+): conversation batch (\d+ of \d+)")
 
 # Targets (scale and service-levels issues): (size label, what, limit, unit).
 TARGETS = (
@@ -571,8 +572,11 @@ def _last_start(log: Path) -> str | None:
             text = handle.read().decode("utf-8", "replace")
     except OSError:
         return None
-    found = START_LINE.findall(re.sub(r"\x1b\[[0-9;]*m", "", text))
-    return found[-1][1] if found else None
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    found = [(m.start(), m.group(2)) for m in START_LINE.finditer(text)]
+    # a model computed in conversation batches logs each batch (macros/batches.sql)
+    found += [(m.start(), f"{m.group(1)} (batch {m.group(2)})") for m in BATCH_LINE.finditer(text)]
+    return max(found)[1] if found else None
 
 
 def _dbt_env(raw: Path, warehouse: Path, pycache: Path) -> dict[str, str]:
