@@ -84,7 +84,7 @@ BENCH_ARGS ?=
 bench: install  ## Floor, full build, next-day refresh, peak memory/temp, §9 cost at 1M and 10M messages
 	$(BIN)/python -m chat_warehouse.bench --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
-bench-big: install  ## The benchmark at 100M messages (90 days; about 30 minutes on 2 cores)
+bench-big: install  ## The benchmark at 100M messages (90 days; about an hour on 2 cores)
 	$(BIN)/python -m chat_warehouse.bench --sizes 100M $(BENCH_ARGS)
 
 dashboard: install  ## Dashboard on localhost:8501 (DASHBOARD_PORT) over the published warehouse

@@ -44,7 +44,7 @@ messages as (
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
-        {{ conversation_batch_filter() }}
+        {{ conversation_batch_filter() }}  -- noqa: LT02
 ),
 
 actions as (
