@@ -8,9 +8,10 @@
   conversation's rows depend on that conversation alone, so the model can be computed for one
   slice of the conversations at a time: each slice sorts 1/N of the rows, in memory.
 
-  A model opts in with `{{ conversation_batch_filter() }}` in the `where` of each input CTE
-  (it restricts the model's SQL to batch 1 of N) and `post_hook="{{ insert_other_batches() }}"`
-  (it runs the same compiled SQL for batches 2..N and appends their rows). N =
+  A model opts in with `{% set batch_filter = conversation_batch_filter() %}` (decided once)
+  and `{{ batch_filter }}` in the `where` of each input CTE (it restricts the model's SQL to
+  batch 1 of N), and `post_hook="{{ insert_other_batches() }}"` (it reads N from the compiled
+  SQL, runs that SQL for batches 2..N and appends their rows). N =
   ceil(rows of stg_chat__messages / var conversation_batch_rows) in a full recompute on DuckDB,
   else 1: an incremental refresh recomputes a small scope, Spark partitions on its own, and a
   unit test (whose inputs are fixtures) must see its SQL whole. N changes how a result is
@@ -27,6 +28,12 @@
   {% if not (flags.FULL_REFRESH or chat_refresh_mode() == 'full') %}{{ return(1) }}{% endif %}
   {% set batch_rows = var('conversation_batch_rows') | int %}
   {% if batch_rows <= 0 %}{{ return(1) }}{% endif %}
+  {#- without the hook, batches 2..N would be silently missing -#}
+  {% set hooks = model.config.get('post-hook') or model.config.get('post_hook') or [] %}
+  {% if 'insert_other_batches' not in (hooks | map(attribute='sql') | join) %}
+    {{ exceptions.raise_compiler_error(model.name ~ ': conversation_batch_filter() needs '
+        ~ 'post_hook="{{ insert_other_batches() }}" (macros/batches.sql)') }}
+  {% endif %}
   {% set messages = ref('stg_chat__messages') %}
   {% if adapter.get_relation(messages.database, messages.schema, messages.identifier) is none %}
     {{ return(1) }}
@@ -51,15 +58,14 @@
 {%- endmacro %}
 
 
-{#- post_hook: append batches 2..N, each the model's compiled SQL with its batch number. -#}
+{#- post_hook: append batches 2..N, each the model's compiled SQL with its batch number (N as
+    the model's SQL was compiled with it; nothing when it was compiled in one piece). -#}
 {% macro insert_other_batches() %}
-  {% set batches = conversation_batches() %}
-  {% if batches <= 1 %}{{ return('') }}{% endif %}
+  {% set head = '/* conversation batch 1 of ' %}
+  {#- `sql` is the compiled model once it runs (none while dbt only renders the hook) -#}
+  {% if sql is none or head not in sql %}{{ return('') }}{% endif %}
+  {% set batches = sql.split(head)[1].split(' ')[0] | int %}
   {% set first = '= 0 ' ~ _batch_marker(0, batches) %}
-  {% if first not in sql %}
-    {{ exceptions.raise_compiler_error(this ~ ': insert_other_batches() needs '
-        ~ 'conversation_batch_filter() in the model SQL') }}
-  {% endif %}
   {% for batch in range(1, batches) %}
     {{ log(this.identifier ~ ': conversation batch ' ~ (batch + 1) ~ ' of ' ~ batches,
         info=true) }}

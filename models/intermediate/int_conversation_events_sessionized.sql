@@ -32,6 +32,7 @@
 ) }}
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
+{% set batch_filter = conversation_batch_filter() %}
 
 with recursive
 
@@ -44,12 +45,12 @@ messages as (
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
-        {{ conversation_batch_filter() }}  -- noqa: LT02
+        {{ batch_filter }}  -- noqa: LT02
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
+    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
 ),
 
 message_events as (

@@ -15,33 +15,34 @@
 -- depends_on: {{ ref('int_refresh_scope') }}",
     post_hook="{{ insert_other_batches() }}",
 ) }}
+{% set batch_filter = conversation_batch_filter() %}
 
 with messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
-        {{ conversation_batch_filter() }}  -- noqa: LT02
+        {{ batch_filter }}  -- noqa: LT02
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
+    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
 ),
 
 walk as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
+    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
+    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
 ),
 
 allocations as (
     select * from {{ ref('int_session_allocations') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ conversation_batch_filter() }}
+    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
 ),
 
 rows_of_conversations as (
