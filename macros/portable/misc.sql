@@ -37,6 +37,33 @@
 {%- endmacro %}
 
 
+{#- A digest of a whole row (`alias`, a relation or subquery alias): equal rows, equal digests.
+    An incremental refresh compares the rows it rewrote with their previous versions by it
+    (int_refresh_keys, DECISIONS.md "Changed rows only"). DuckDB: its 64-bit hash of the row
+    (the table alias is the row; nulls hash apart from any value), computed for both versions
+    in the same build; Spark (where every build is a full recompute): md5 of the row's JSON. -#}
+{% macro row_digest(alias) -%}
+  {{ return(adapter.dispatch('row_digest', 'chat_warehouse')(alias)) }}
+{%- endmacro %}
+
+{% macro default__row_digest(alias) -%}
+  md5(to_json(struct({{ alias }}.*)))
+{%- endmacro %}
+
+{% macro duckdb__row_digest(alias) -%}
+  hash({{ alias }})
+{%- endmacro %}
+
+{#- The type of row_digest. -#}
+{% macro row_digest_type() -%}
+  {{ return(adapter.dispatch('row_digest_type', 'chat_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__row_digest_type() -%}{{ dbt.type_string() }}{%- endmacro %}
+
+{% macro duckdb__row_digest_type() -%}ubigint{%- endmacro %}
+
+
 {#- Boolean text as the contract spells it (true/false, 1/0); null or blank is null, anything else
     is 'invalid' so that staging can quarantine it. -#}
 {% macro parse_boolean_text(expr) -%}
@@ -149,6 +176,17 @@
 {% macro default__inline_cte() -%}{%- endmacro %}
 
 {% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}
+
+
+{#- Between a CTE's `as` and its body: compute the CTE once and read the stored rows at each
+    use (an expensive CTE over few rows, used more than once). Spark decides by itself. -#}
+{% macro stored_cte() -%}
+  {{ return(adapter.dispatch('stored_cte', 'chat_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__stored_cte() -%}{%- endmacro %}
+
+{% macro duckdb__stored_cte() -%}materialized{%- endmacro %}
 
 
 {#- The batch (0 .. batches-1) a key falls in: a hash of the key, modulo `batches`

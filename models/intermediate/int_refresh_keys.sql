@@ -1,15 +1,20 @@
 -- The rows of the daily, hourly and workload marts an incremental refresh rewrites (their
 -- pre_hooks delete these keys, then the marts insert what they compute for them). Empty in a
--- full recompute, where every mart is rebuilt. Kinds:
---   agent_day   (shop, agent, date): the days of the sessions the refresh recomputed, as they
---               are now and as they were (int_refresh_previous_keys), by responsible agent;
+-- full recompute, where every mart is rebuilt. Only rows that changed move a key: of the
+-- sessions (and workload rows) of the conversations the refresh recomputed, those whose row
+-- now differs from its previous version (int_refresh_previous_keys, compared by a digest of
+-- the whole row), or that appeared or vanished; each at its keys as it is now and as it was.
+-- A daily row is a function of the session rows at its key, so a key none of whose rows
+-- changed keeps its row. Kinds:
+--   agent_day   (shop, agent, date): the days of the sessions that changed, as they are now
+--               and as they were, by responsible agent;
 --   shop_day    (shop, date): the same days per shop (fct_shop_hourly rewrites their hours);
 --   shop_daily  (shop, date): the rows of fct_shop_daily to rewrite: those days and the six
 --               after each (the 7-day window of the rolling rate and first-response tier
 --               reaches them), every calendar date the mart lacks (quiet days up to as_of, a
 --               shop's new first date), and every row outside the calendar now;
---   workload    (shop, agent, date): the agent-days the recomputed conversations' holds and
---               allocations touch, now or before.
+--   workload    (shop, agent, date): the agent-days of the workload rows (holds, allocations,
+--               transfers) that changed, now or before.
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('int_refresh_previous_keys') }}
 -- depends_on: {{ ref('int_refresh_scope') }}
@@ -42,43 +47,68 @@ previous_keys as (
 
 current_sessions as (
     select
+        'session' as key_kind,
         sessions.shop_id,
-        sessions.responsible_agent_id,
-        sessions.session_date
-    from {{ ref('fct_chat_sessions') }} as sessions
+        sessions.responsible_agent_id as agent_id,
+        sessions.session_date as key_date,
+        sessions.session_hour as key_hour,
+        {{ row_digest('sessions') }} as row_digest
+    from (
+        select {{ star_except(['built_invocation_id']) }} from {{ ref('fct_chat_sessions') }}
+    ) as sessions
     inner join scope
         on sessions.conversation_id = scope.conversation_id
 ),
 
-session_days as (
+current_holds as (
     select
+        'hold' as key_kind,
+        days.shop_id,
+        days.agent_id,
+        days.workload_date as key_date,
+        cast(null as integer) as key_hour,
+        {{ row_digest('days') }} as row_digest
+    from {{ ref('int_agent_workload_days') }} as days
+    inner join scope
+        on days.conversation_id = scope.conversation_id
+),
+
+-- the rows that changed: counted +1 as they are now and -1 as they were, a row (its keys and
+-- digest) whose count does not cancel is in one version and not the other (as multisets)
+changed as {{ stored_cte() }} (
+    select
+        key_kind,
         shop_id,
-        responsible_agent_id as agent_id,
-        session_date as key_date
-    from current_sessions
-    union
-    select
+        agent_id,
+        key_date,
+        key_hour,
+        row_digest
+    from (
+        select *, 1 as side from current_sessions
+        union all
+        select *, 1 as side from current_holds
+        union all
+        select *, -1 as side from previous_keys
+    ) as versions
+    group by key_kind, shop_id, agent_id, key_date, key_hour, row_digest
+    having sum(side) <> 0
+),
+
+session_days as (
+    select distinct
         shop_id,
         agent_id,
         key_date
-    from previous_keys
+    from changed
     where key_kind = 'session'
 ),
 
 workload as (
     select
-        days.shop_id,
-        days.agent_id,
-        days.workload_date as key_date
-    from {{ ref('int_agent_workload_days') }} as days
-    inner join scope
-        on days.conversation_id = scope.conversation_id
-    union
-    select
         shop_id,
         agent_id,
         key_date
-    from previous_keys
+    from changed
     where key_kind = 'hold'
 ),
 

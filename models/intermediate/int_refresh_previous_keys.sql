@@ -1,9 +1,11 @@
 -- What the conversations an incremental refresh recomputes (int_refresh_scope) held in the
--- marts before this build: the (shop, local date, agent, hour) of their sessions and the
--- (shop, agent, local dates) of their agents' holds. The daily, hourly and workload marts
--- recompute these keys as well as the new ones, so a session that moved or vanished leaves no
--- stale figure behind. Read from the relations as they are before this build rewrites them.
--- Empty in a full recompute.
+-- marts before this build: each of their sessions (fct_chat_sessions) with its (shop, local
+-- date, agent, hour), and each of their rows of int_agent_workload_days with its (shop, agent,
+-- local date), with a digest of the whole row. int_refresh_keys compares these with the rows
+-- the build writes: the keys of a row that changed, appeared or vanished are rewritten (so a
+-- session that moved or vanished leaves no stale figure behind); a recomputed row equal to
+-- its previous version changes no mart row. Read from the relations as they are before this
+-- build rewrites them. Empty in a full recompute.
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('int_refresh_scope') }}
 
@@ -21,7 +23,8 @@ select
     cast(null as {{ dbt.type_string() }}) as shop_id,
     cast(null as {{ dbt.type_string() }}) as agent_id,
     cast(null as date) as key_date,
-    cast(null as integer) as key_hour
+    cast(null as integer) as key_hour,
+    cast(null as {{ row_digest_type() }}) as row_digest
 where false
 
 {% else %}
@@ -36,8 +39,11 @@ sessions as (
         previous.shop_id,
         previous.responsible_agent_id as agent_id,
         previous.session_date as key_date,
-        previous.session_hour as key_hour
-    from {{ previous_sessions }} as previous
+        previous.session_hour as key_hour,
+        {{ row_digest('previous') }} as row_digest
+    from (
+        select {{ star_except(['built_invocation_id']) }} from {{ previous_sessions }}
+    ) as previous
     inner join scope
         on previous.conversation_id = scope.conversation_id
 ),
@@ -48,7 +54,8 @@ holds as (
         previous.shop_id,
         previous.agent_id,
         previous.workload_date as key_date,
-        cast(null as integer) as key_hour
+        cast(null as integer) as key_hour,
+        {{ row_digest('previous') }} as row_digest
     from {{ previous_holds }} as previous
     inner join scope
         on previous.conversation_id = scope.conversation_id
@@ -56,7 +63,7 @@ holds as (
 
 final as (
     select * from sessions
-    union
+    union all
     select * from holds
 )
 
