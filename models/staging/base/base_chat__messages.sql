@@ -38,7 +38,9 @@ affected_conversations as (
 ),
 {% endif %}
 
-landed as {{ inline_cte() }} (
+-- a full build reads every landed row at each use; a refresh stores the few it decides again
+-- once (each use would otherwise scan every landed row)
+landed as {{ inline_cte() if not is_incremental() }} (
     select * from landed_all
     {% if is_incremental() %}
         where
