@@ -39,9 +39,10 @@
 
 {#- A digest of a whole row (`alias`, a relation or subquery alias): equal rows, equal digests.
     An incremental refresh compares the rows it rewrote with their previous versions by it
-    (int_refresh_keys, DECISIONS.md "Changed rows only"). DuckDB: its 64-bit hash of the row
-    (the table alias is the row; nulls hash apart from any value), computed for both versions
-    in the same build; Spark (where every build is a full recompute): md5 of the row's JSON. -#}
+    (int_refresh_keys; DECISIONS.md, "Incremental refresh", keys). DuckDB: its 64-bit hash of
+    the row (the table alias is the row: every column, nulls included), computed for both
+    versions in the same build; Spark (where every build is a full recompute): md5 of the
+    row's JSON. -#}
 {% macro row_digest(alias) -%}
   {{ return(adapter.dispatch('row_digest', 'chat_warehouse')(alias)) }}
 {%- endmacro %}
