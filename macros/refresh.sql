@@ -193,13 +193,23 @@
 {% macro chat_refresh_mode() %}
   {#- Spark: every build is a full recompute (DECISIONS.md, "Spark") -#}
   {% if not execute or target.type == 'spark' %}{{ return('full') }}{% endif %}
+  {#- Asked some 250 times a build (every incremental model and data test): the decision, once
+      recorded, is kept in the process's graph dict (one per dbt invocation, shared by every
+      node), keyed by this invocation, instead of two queries per call. -#}
+  {% set known = graph.get('chat_refresh_modes', {}) %}
+  {% if invocation_id in known %}{{ return(known[invocation_id]) }}{% endif %}
   {#- no registry yet (a first build, or SQL rendered outside a build, e.g. by sqlfluff) -#}
   {% set found = run_query("select count(*) from information_schema.tables"
       ~ " where table_schema = 'landing' and table_name = 'refresh_log'") %}
   {% if found.columns[0].values()[0] == 0 %}{{ return('full') }}{% endif %}
   {% set rows = run_query("select mode from landing.refresh_log where invocation_id = "
       ~ _sql_literal(invocation_id)) %}
-  {{ return(rows.columns[0].values()[0] if rows.rows | length > 0 else 'full') }}
+  {#- not decided yet (before the on-run-start hook records it): nothing is kept -#}
+  {% if rows.rows | length == 0 %}{{ return('full') }}{% endif %}
+  {% set mode = rows.columns[0].values()[0] %}
+  {% do known.update({invocation_id: mode}) %}
+  {% do graph.update({'chat_refresh_modes': known}) %}
+  {{ return(mode) }}
 {% endmacro %}
 
 
