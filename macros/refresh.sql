@@ -322,3 +322,31 @@
 {#- The pre_hook when nothing is deleted, on Spark: the hook also holds a `-- depends_on:`
     comment, and Spark refuses a statement that is only a comment. -#}
 {% macro _nothing_to_delete() %}select 1 as nothing_to_delete{% endmacro %}
+
+
+{#- The rows of `relation` (fct_chat_sessions for kind 'session', int_agent_workload_days for
+    'hold') of the conversations in int_refresh_scope, as refresh keys with a digest of the
+    whole row. int_refresh_previous_keys selects them before the build rewrites the relation,
+    int_refresh_keys after: one select for both, so that an unchanged row gives the same keys
+    and digest on both sides. -#}
+{% macro refresh_key_rows(kind, relation) -%}
+    select
+        '{{ kind }}' as key_kind,
+        keyed.shop_id,
+        {%- if kind == 'session' %}
+        keyed.responsible_agent_id as agent_id,
+        keyed.session_date as key_date,
+        keyed.session_hour as key_hour,
+        {%- else %}
+        keyed.agent_id,
+        keyed.workload_date as key_date,
+        cast(null as integer) as key_hour,
+        {%- endif %}
+        {{ row_digest('keyed') }} as row_digest
+    from (
+        select {{ star_except(['built_invocation_id']) if kind == 'session' else '*' }}
+        from {{ relation }}
+    ) as keyed
+    inner join {{ ref('int_refresh_scope') }} as scope
+        on keyed.conversation_id = scope.conversation_id
+{%- endmacro %}

@@ -37,40 +37,16 @@ where false
 
 {% else %}
 
-with scope as (
-    select conversation_id from {{ ref('int_refresh_scope') }}
-),
-
-previous_keys as (
+with previous_keys as (
     select * from {{ ref('int_refresh_previous_keys') }}
 ),
 
 current_sessions as (
-    select
-        'session' as key_kind,
-        sessions.shop_id,
-        sessions.responsible_agent_id as agent_id,
-        sessions.session_date as key_date,
-        sessions.session_hour as key_hour,
-        {{ row_digest('sessions') }} as row_digest
-    from (
-        select {{ star_except(['built_invocation_id']) }} from {{ ref('fct_chat_sessions') }}
-    ) as sessions
-    inner join scope
-        on sessions.conversation_id = scope.conversation_id
+    {{ refresh_key_rows('session', ref('fct_chat_sessions')) }}
 ),
 
 current_holds as (
-    select
-        'hold' as key_kind,
-        days.shop_id,
-        days.agent_id,
-        days.workload_date as key_date,
-        cast(null as integer) as key_hour,
-        {{ row_digest('days') }} as row_digest
-    from {{ ref('int_agent_workload_days') }} as days
-    inner join scope
-        on days.conversation_id = scope.conversation_id
+    {{ refresh_key_rows('hold', ref('int_agent_workload_days')) }}
 ),
 
 -- the rows that changed: counted +1 as they are now and -1 as they were, a row (its keys and

@@ -29,36 +29,12 @@ where false
 
 {% else %}
 
-with scope as (
-    select conversation_id from {{ ref('int_refresh_scope') }}
-),
-
-sessions as (
-    select
-        'session' as key_kind,
-        previous.shop_id,
-        previous.responsible_agent_id as agent_id,
-        previous.session_date as key_date,
-        previous.session_hour as key_hour,
-        {{ row_digest('previous') }} as row_digest
-    from (
-        select {{ star_except(['built_invocation_id']) }} from {{ previous_sessions }}
-    ) as previous
-    inner join scope
-        on previous.conversation_id = scope.conversation_id
+with sessions as (
+    {{ refresh_key_rows('session', previous_sessions) }}
 ),
 
 holds as (
-    select
-        'hold' as key_kind,
-        previous.shop_id,
-        previous.agent_id,
-        previous.workload_date as key_date,
-        cast(null as integer) as key_hour,
-        {{ row_digest('previous') }} as row_digest
-    from {{ previous_holds }} as previous
-    inner join scope
-        on previous.conversation_id = scope.conversation_id
+    {{ refresh_key_rows('hold', previous_holds) }}
 ),
 
 final as (
