@@ -54,7 +54,10 @@ with messages_decided_now as (
     where created_at > {{ previous_as_of }} and created_at <= {{ as_of }}
 ),
 
-actions_landed as (
+-- The relations read twice below are read at each use (inline_cte): DuckDB would otherwise
+-- store a copy of every row (the landed actions, every buyer message: at 100M messages,
+-- gigabytes spilled to disk).
+actions_landed as {{ inline_cte() }} (
     select * from {{ ref('base_chat__conversation_actions_landed') }}
 ),
 
@@ -69,7 +72,7 @@ actions_now as (
         or (loaded_now.acted_at > {{ previous_as_of }} and loaded_now.acted_at <= {{ as_of }})
 ),
 
-ratings_landed as (
+ratings_landed as {{ inline_cte() }} (
     select * from {{ ref('base_chat__session_ratings_landed') }}
 ),
 
@@ -83,7 +86,7 @@ ratings_now as (
         or (loaded_now.rated_at > {{ previous_as_of }} and loaded_now.rated_at <= {{ as_of }})
 ),
 
-holidays_landed as (
+holidays_landed as {{ inline_cte() }} (
     select * from {{ ref('base_chat__shop_holiday_periods_landed') }}
 ),
 
@@ -100,7 +103,7 @@ holiday_spans_now as (
         or (loaded_now.updated_at > {{ previous_as_of }} and loaded_now.updated_at <= {{ as_of }})
 ),
 
-previous_sessions as (
+previous_sessions as {{ inline_cte() }} (
     select
         conversation_id,
         shop_id,
@@ -145,7 +148,7 @@ direct as (
     select conversation_id from open_before
 ),
 
-buyer_messages as (
+buyer_messages as {{ inline_cte() }} (
     select
         conversation_id,
         shop_id,
@@ -154,7 +157,7 @@ buyer_messages as (
     where sender_role = 'BUYER'
 ),
 
-orders_landed as (
+orders_landed as {{ inline_cte() }} (
     select * from {{ ref('base_chat__orders_landed') }}
 ),
 

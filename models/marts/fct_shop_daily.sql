@@ -15,7 +15,10 @@ with keys as (  -- noqa: ST03
     {{ refresh_keys_of('shop_daily') }}
 ),
 
-all_sessions as (
+-- read at each use: one use needs two columns of every session, the other every column of
+-- the sessions in the days this build writes; a stored copy would hold every column of every
+-- session
+all_sessions as {{ inline_cte() }} (
     select * from {{ ref('fct_chat_sessions') }}
 ),
 

@@ -12,7 +12,8 @@
     on_schema_change='sync_all_columns',
 ) }}
 
-with landed_all as (
+-- read at each use: a refresh uses it three times, and a stored copy would be every landed row
+with landed_all as {{ inline_cte() }} (
     select * from {{ ref('base_chat__messages_landed') }}
 ),
 
