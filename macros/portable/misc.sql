@@ -179,17 +179,6 @@
 {% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}
 
 
-{#- Between a CTE's `as` and its body: compute the CTE once and read the stored rows at each
-    use (an expensive CTE over few rows, used more than once). Spark decides by itself. -#}
-{% macro stored_cte() -%}
-  {{ return(adapter.dispatch('stored_cte', 'chat_warehouse')()) }}
-{%- endmacro %}
-
-{% macro default__stored_cte() -%}{%- endmacro %}
-
-{% macro duckdb__stored_cte() -%}materialized{%- endmacro %}
-
-
 {#- The batch (0 .. batches-1) a key falls in: a hash of the key, modulo `batches`
     (macros/batches.sql). -#}
 {% macro conversation_bucket(expr, batches) -%}

@@ -51,7 +51,7 @@ current_holds as (
 
 -- the rows that changed: counted +1 as they are now and -1 as they were, a row (its keys and
 -- digest) whose count does not cancel is in one version and not the other (as multisets)
-changed as {{ stored_cte() }} (
+changed as (
     select
         key_kind,
         shop_id,
