@@ -6,8 +6,13 @@
   build wrote (`built_invocation_id`) for the models that stamp it: the incremental marts and
   the walk, whose other rows were tested by the build that wrote them. A full recompute
   (the `full_refresh` job, a first build, a rule change) writes every row, so it tests every
-  row. Uniqueness tests still read the whole relation: a refresh that left an old row beside
-  its recomputed one is exactly what they are for.
+  row.
+
+  Uniqueness tests (`unique`, `unique_combination_of_columns`) read the rows whose key is a key
+  this build wrote, old rows included: a refresh that left an old row beside its recomputed
+  one is exactly what they are for. A duplicate among old rows alone was there, untouched, when
+  the build that wrote them tested them, and an incremental refresh only follows a build whose
+  every test passed (macros/refresh.sql), so reading every row would find nothing more.
 -#}
 {% macro get_where_subquery(relation) -%}
   {% set where = config.get('where', '') %}
@@ -27,6 +32,13 @@
   {% set test_name = (model.test_metadata or {}).get('name') if model is mapping
       else model.test_metadata.name %}
   {% if test_name in ('unique', 'unique_combination_of_columns') %}{{ return(false) }}{% endif %}
+  {{ return(_stamps_written_rows(relation)) }}
+{% endmacro %}
+
+
+{#- True in an incremental refresh when `relation` is an incremental model stamping each row
+    with the build that wrote it (`built_invocation_id`). -#}
+{% macro _stamps_written_rows(relation) %}
   {% if relation.identifier is not defined or chat_refresh_mode() != 'incremental' %}
     {{ return(false) }}
   {% endif %}
@@ -37,4 +49,46 @@
     {% endif %}
   {% endfor %}
   {{ return(false) }}
+{% endmacro %}
+
+
+{#- For a uniqueness test of `model` (aliased `alias`) on `columns`: in an incremental refresh of
+    a model that stamps its rows, `and <the row's key is one this build wrote>`; otherwise
+    nothing (every row is read). The key is matched as a row value, `(a, b) in (select a, b
+    ...)`, a hash semi-join (an `exists` with null-safe equality was slower than reading every
+    row: DECISIONS.md). A key with a null part matches nothing that way, so those rows are all
+    read (the test groups nulls together). -#}
+{% macro written_keys_condition(model, columns, alias) %}
+  {% if not execute or not _stamps_written_rows(model) %}{{ return('') }}{% endif %}
+  {%- set keys = [] -%}
+  {%- set null_parts = [] -%}
+  {%- for column in columns -%}
+    {%- do keys.append(alias ~ '.' ~ column) -%}
+    {%- do null_parts.append(alias ~ '.' ~ column ~ ' is null') -%}
+  {%- endfor -%}
+  {%- set condition -%}
+    and (
+        ({{ keys | join(', ') }}) in (
+            select {{ columns | join(', ') }} from {{ model }}
+            where built_invocation_id = '{{ invocation_id }}'
+        )
+        or {{ null_parts | join(' or ') }}
+    )
+  {%- endset -%}
+  {{ return(condition) }}
+{% endmacro %}
+
+
+{#- dbt's `unique` test, reading in a refresh only the rows with a key this build wrote (see
+    the top of this file). -#}
+{% macro default__test_unique(model, column_name) %}
+select
+    {{ column_name }} as unique_field,
+    count(*) as n_records
+from {{ model }}{{ ' as tested' if model.identifier is defined }}
+where
+    {{ column_name }} is not null
+    {{ written_keys_condition(model, [column_name], 'tested') }}
+group by {{ column_name }}
+having count(*) > 1
 {% endmacro %}

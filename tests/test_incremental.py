@@ -247,10 +247,11 @@ def test_incremental_refreshes_equal_a_full_build(refreshed, tmp_path: Path) -> 
 
 def test_a_refresh_catches_a_stale_twin_of_a_recomputed_row(refreshed, tmp_path: Path) -> None:
     """A refresh's data tests read only the rows it wrote (macros/refresh_tests.sql), except
-    the uniqueness tests: a stale row left beside its recomputed twin must fail the build. Here
-    a new message makes the refresh recompute a conversation, and a stale copy of one of its
-    sessions sits in another conversation with an old build's stamp, where the refresh's delete
-    does not reach it: a uniqueness test of the written rows alone would pass."""
+    the uniqueness tests, which read every row with a key it wrote: a stale row left beside its
+    recomputed twin must fail the build. Here a new message makes the refresh recompute a
+    conversation, and a stale copy of one of its sessions sits in another conversation with an
+    old build's stamp, where the refresh's delete does not reach it: a uniqueness test of the
+    written rows alone would pass."""
     raw, warehouse, day = refreshed
     copy, again = tmp_path / "copy.duckdb", raw / "messages" / "arrived-again.csv"
     shutil.copy(warehouse, copy)

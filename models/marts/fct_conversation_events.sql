@@ -268,7 +268,8 @@ final as (
                 end
             ),
             'no effect'
-        ) as event_role
+        ) as event_role,
+        {{ this_invocation() }} as built_invocation_id
     from bounded
 )
 
