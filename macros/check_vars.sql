@@ -3,12 +3,12 @@
     negative window would silently change every status. -#}
 {% macro check_vars() %}
   {% if not execute %}{{ return('') }}{% endif %}
-  {% set raw = var('as_of', none) %}
-  {% if raw is not none and (raw | string | trim) not in ('', 'None', 'null', 'now') %}
+  {% set source, raw = as_of_setting() %}
+  {% if raw is not none %}
     {% set parsed = run_query('select ' ~ as_of_timestamp() ~ ' as as_of').columns[0].values()[0] %}
     {% if parsed is none %}
       {% do exceptions.raise_compiler_error(
-          "var as_of is '" ~ raw ~ "', which is not an ISO-8601 instant. Give a UTC instant such as "
+          source ~ " is '" ~ raw ~ "', which is not an ISO-8601 instant. Give a UTC instant such as "
           ~ "'2026-03-10 12:00:00' or '2026-03-10T12:00:00Z', or one with an offset ('+07:00'); "
           ~ "leave it unset for the start of the run.") %}
     {% endif %}

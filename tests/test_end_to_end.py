@@ -352,11 +352,31 @@ def test_a_var_that_cannot_be_right_stops_the_build_naming_it(
     assert message in proc.stdout
 
 
+def test_an_unparseable_chat_as_of_stops_the_build_naming_it(tmp_path: Path) -> None:
+    raw = write_landing(tmp_path / "raw", {"shops": SHOPS, "messages": MESSAGES[:2]})
+    proc = run_dbt(
+        ["run", "--select", "stg_chat__shops"],
+        raw_dir=raw,
+        warehouse_path=tmp_path / "w.duckdb",
+        as_of="yesterday",  # passed as CHAT_AS_OF
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "CHAT_AS_OF is 'yesterday', which is not an ISO-8601" in proc.stdout
+
+
 def test_an_as_of_with_an_offset_is_honoured(csv_warehouse: Path, tmp_path: Path) -> None:
-    """as_of '2026-03-10T19:00:00+07:00' is the instant 2026-03-10 12:00 UTC (AS_OF, the
-    module's build of the same folder)."""
+    """var as_of '2026-03-10T19:00:00+07:00' is the instant 2026-03-10 12:00 UTC (AS_OF, the
+    module's build of the same folder, given as CHAT_AS_OF). The var wins over CHAT_AS_OF,
+    which says a month earlier here."""
     raw = csv_warehouse.parent / "raw"
-    build_warehouse(raw, tmp_path / "offset.duckdb", "2026-03-10T19:00:00+07:00", with_tests=False)
+    build_warehouse(
+        raw,
+        tmp_path / "offset.duckdb",
+        "2026-02-10 12:00:00",
+        extra_vars={"as_of": "2026-03-10T19:00:00+07:00"},
+        with_tests=False,
+    )
     sql = "select * exclude (built_invocation_id) from marts.fct_chat_sessions order by session_id"
     offset = _query(tmp_path / "offset.duckdb", sql)
     assert len(offset) == 5

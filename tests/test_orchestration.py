@@ -77,11 +77,11 @@ def test_definitions_load_with_every_model_as_an_asset(definitions) -> None:
     assert {"daily_refresh", "full_refresh"} <= set(repo.job_names)
 
 
-def test_partition_vars() -> None:
-    from orchestration.defs.dbt.partitions import dbt_vars_for_window
+def test_partition_as_of() -> None:
+    from orchestration.defs.dbt.partitions import as_of_for_window
 
     window = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
-    assert dbt_vars_for_window(window.start, window.end) == {"as_of": "2026-03-04 00:00:00"}
+    assert as_of_for_window(window.end) == "2026-03-04 00:00:00"
 
 
 def test_dbt_target_comes_from_chat_dbt_target(monkeypatch, definitions) -> None:

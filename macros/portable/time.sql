@@ -1,15 +1,35 @@
 {#- Time helpers. Each dispatches, so an adapter other than DuckDB can override one macro
     instead of every model (see DECISIONS.md, "Portability"). -#}
 
-{#- The build's as_of instant as a UTC TIMESTAMP literal: var `as_of`, else the start of this
-    dbt invocation, so every model of one build agrees on it. -#}
+{#- The build's as_of instant as a UTC TIMESTAMP literal: var `as_of`, else the environment
+    variable CHAT_AS_OF, else the start of this dbt invocation, so every model of one build
+    agrees on it. -#}
 {% macro as_of_timestamp() -%}
-  {%- set raw = var('as_of', none) -%}
-  {%- if raw is none or (raw | string | trim) in ('', 'None', 'null', 'now') -%}
+  {%- set raw = as_of_setting()[1] -%}
+  {%- if raw is none -%}
     {%- set raw = run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
   {%- endif -%}
-  {{ parse_timestamp_utc("'" ~ (raw | string | trim) ~ "'") }}
+  {{ parse_timestamp_utc("'" ~ raw ~ "'") }}
 {%- endmacro %}
+
+
+{#- Where as_of comes from and its text: ('var as_of', text), ('CHAT_AS_OF', text), or
+    ('run start', none). CHAT_AS_OF is read only when the build runs, never while dbt parses:
+    a new value of a var makes dbt parse the whole project again (about 5 s a build), a new
+    value of CHAT_AS_OF does not, so the daily refresh (Dagster) and the benchmark pass it
+    that way (DECISIONS.md, "What a refresh costs"). -#}
+{% macro as_of_setting() %}
+  {% set unset = ('', 'None', 'null', 'now') %}
+  {% set raw = var('as_of', none) %}
+  {% if raw is not none and (raw | string | trim) not in unset %}
+    {{ return(('var as_of', raw | string | trim)) }}
+  {% endif %}
+  {% if execute %}
+    {% set raw = env_var('CHAT_AS_OF', '') | trim %}
+    {% if raw not in unset %}{{ return(('CHAT_AS_OF', raw)) }}{% endif %}
+  {% endif %}
+  {{ return(('run start', none)) }}
+{% endmacro %}
 
 
 {#- Text or timestamp → UTC TIMESTAMP; null when it cannot be parsed. ISO-8601 with an offset

@@ -607,12 +607,14 @@ def run_dbt_step(
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     (target / "run_results.json").unlink(missing_ok=True)
-    cmd = [dbt_executable(), *args, "--target-path", str(target), "--log-path", str(logs),
-           "--vars", json.dumps({"as_of": as_of})]  # fmt: skip
+    # as_of as CHAT_AS_OF, as Dagster passes it: a new `--vars` value would make dbt parse the
+    # whole project again
+    cmd = [dbt_executable(), *args, "--target-path", str(target), "--log-path", str(logs)]
+    env = {**_dbt_env(raw, warehouse, pycache), "CHAT_AS_OF": as_of}
     step = Step(load_before=_loadavg())
     started = time.perf_counter()
     with open(logs / "output.txt", "w") as out:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=_dbt_env(raw, warehouse, pycache),
+        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env,
                                 stdout=out, stderr=subprocess.STDOUT, text=True)  # fmt: skip
         sampler = Sampler(proc.pid, temp_dir)
         sampler.start()

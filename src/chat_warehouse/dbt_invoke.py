@@ -1,8 +1,10 @@
 """Run the dbt project against a landing folder and a DuckDB file.
 
 One place that knows how a build is pointed at data (spec/contract.md): `CHAT_RAW_DIR`,
-`CHAT_WAREHOUSE_PATH` and the dbt var `as_of`. Tests, the benchmark and the demo use it, so
-they all build exactly as an analytics engineer's `dbt build` does.
+`CHAT_WAREHOUSE_PATH` and `as_of`. Tests, the benchmark and the demo use it, so they all build
+exactly as an analytics engineer's `dbt build` does. `as_of` goes as `CHAT_AS_OF`, the
+environment variable the project reads when the var `as_of` is not given: a new var value makes
+dbt parse the whole project again, a new CHAT_AS_OF does not (macros/portable/time.sql).
 """
 
 from __future__ import annotations
@@ -153,8 +155,9 @@ def run_dbt(
     `extra_env` adds environment variables (e.g. CHAT_SPARK_WAREHOUSE for `--target spark`).
     """
     vars_: dict[str, Any] = dict(extra_vars or {})
-    if as_of is not None:
-        vars_["as_of"] = as_of
+    # as_of goes as CHAT_AS_OF, read when the build runs: a new `--vars` value would make dbt
+    # parse the whole project again (macros/portable/time.sql, as_of_setting)
+    extra_env = {**(extra_env or {}), **({"CHAT_AS_OF": as_of} if as_of is not None else {})}
     work = Path(tempfile.mkdtemp(prefix="dbt-run-"))
     target = Path(target_path) if target_path else work / "target"
     options = ["--target-path", str(target), "--log-path", str(work / "logs")]

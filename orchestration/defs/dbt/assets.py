@@ -1,6 +1,5 @@
 """Every dbt model as a Dagster asset, refreshed per daily partition (as_of = the day's end)."""
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,7 +7,7 @@ from contextlib import contextmanager
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.defs.dbt.partitions import daily_partitions, dbt_vars_for_window
+from orchestration.defs.dbt.partitions import as_of_for_window, daily_partitions
 from orchestration.defs.dbt.project import dbt_project, dbt_target
 from orchestration.defs.dbt.translator import ChatWarehouseTranslator
 from orchestration.defs.dbt.warehouse import WarehouseResource, exclusive_build
@@ -56,12 +55,15 @@ def chat_warehouse_dbt_assets(
     """`dbt build` of the selected models for the partition (range), in the private working
     file; dbt publishes the marts atomically when the build and its tests pass."""
     start, end = context.partition_time_window
-    dbt_vars = dbt_vars_for_window(start, end)
+    # as_of is the window's end (a range of days is one build at its end). It reaches dbt as
+    # CHAT_AS_OF, not `--vars`: a new var value makes dbt parse the whole project again
+    # (macros/portable/time.sql, as_of_setting).
+    as_of = as_of_for_window(end)
     # dbt unit tests are code tests (`make test`), not data checks: not part of a refresh
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if config.full_refresh:
         args.append("--full-refresh")
-    context.log.info(f"refresh {context.partition_key_range} with vars {dbt_vars}")
+    context.log.info(f"refresh {context.partition_key_range} with as_of {as_of}")
     if config.check_landing:
         from orchestration.defs.quality.checks import critical_landing_failures
 
@@ -78,7 +80,7 @@ def chat_warehouse_dbt_assets(
     if dbt_target() == "spark":
         # Spark's tables are the published state: no working file, writer lock or publish step
         # (the spark target's hooks publish nothing; DECISIONS.md, "Spark")
-        with _environment(CHAT_RAW_DIR=str(warehouse.raw_path)):
+        with _environment(CHAT_RAW_DIR=str(warehouse.raw_path), CHAT_AS_OF=as_of):
             yield from dbt.cli(args, context=context).stream()
         context.log.info("built on Spark (CHAT_DBT_TARGET=spark): the tables are published")
         return
@@ -89,6 +91,7 @@ def chat_warehouse_dbt_assets(
             CHAT_RAW_DIR=str(warehouse.raw_path),
             CHAT_WAREHOUSE_PATH=str(published),
             CHAT_WORK_PATH=str(work),
+            CHAT_AS_OF=as_of,
         ),
     ):
         yield from dbt.cli(args, context=context).stream()

@@ -1,4 +1,4 @@
-"""Daily partitions of the refresh and the dbt vars a partition (or a range) yields."""
+"""Daily partitions of the refresh and the as_of a partition (or a range) is built for."""
 
 from __future__ import annotations
 
@@ -14,18 +14,12 @@ daily_partitions = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, tim
 
 
 def as_of_for_window(end: datetime) -> str:
-    """`as_of` of a partition (or of a backfilled range): the end of its time window, in UTC."""
+    """`as_of` of a partition (or of a backfilled range): the end of its time window, in UTC.
+    The start needs nothing: the models recompute whatever the rows that arrived can change,
+    so a range is one build at its end."""
     if end.tzinfo is not None:
         end = end.astimezone(UTC).replace(tzinfo=None)
     return end.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def dbt_vars_for_window(start: datetime, end: datetime) -> dict[str, str]:
-    """The dbt vars of a refresh covering [start, end): as_of is the window's end. The start
-    needs no var: the models recompute whatever the rows that arrived can change, so a range
-    is one build at its end."""
-    del start
-    return {"as_of": as_of_for_window(end)}
 
 
 def partition_key_for_instant(instant: datetime) -> str:
