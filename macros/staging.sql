@@ -26,6 +26,46 @@ select * from final
 {%- endmacro %}
 
 
+{#- The landed rows of a keyed table that names conversations (actions, ratings) that this
+    build decides: the CTEs `landed_all` and `landed`, to follow a `with`. In a full recompute
+    every landed row; in an incremental refresh every landed copy of each key (`key`) that has
+    a copy loaded now or a copy on a conversation whose messages were decided now
+    (base_chat__messages' `_checked_invocation_id`), since those decide whether the conversation
+    is known, its shop and its first buyer message; and rows without a key loaded now. Every
+    other key's decisions stand (the model's unique_key is `key`, so its rows are replaced
+    whole). The model needs `-- depends_on: {{ ref('base_chat__messages') }}`. -#}
+{% macro landed_rows_decided_now(landed_model, key) -%}
+-- read at each use: a stored copy would be every landed row
+landed_all as {{ inline_cte() }} (
+    select * from {{ ref(landed_model) }}
+),
+
+{% if is_incremental() -%}
+keys_decided_now as (
+    select {{ key }}
+    from landed_all
+    where _loaded_invocation_id = {{ this_invocation() }}
+    union
+    select {{ key }}
+    from landed_all
+    where conversation_id in (
+        select conversation_id from {{ ref('base_chat__messages') }}
+        where _checked_invocation_id = {{ this_invocation() }}
+    )
+),
+
+{% endif -%}
+landed as (
+    select * from landed_all
+    {%- if is_incremental() %}
+    where
+        {{ key }} in (select keys_decided_now.{{ key }} from keys_decided_now)
+        or ({{ key }} is null and _loaded_invocation_id = {{ this_invocation() }})
+    {%- endif %}
+)
+{%- endmacro %}
+
+
 {#- One row per conversation of the clean messages: its shop (one per conversation, see
     conversation_shop_conflict) and the time of its first buyer message (metrics.md §1), which
     opens its first session. Actions and ratings are checked against it: a conversation without

@@ -3,10 +3,18 @@
 -- session) or naming another shop than its conversation is quarantined; identical versions
 -- (same action_id and updated_at) collapse to one; versions stamped at the same instant that
 -- disagree are all quarantined (duplicate_conflict), so the previous clean version counts.
--- Rebuilt from the landed rows on every build (no landing file is read again).
-with landed as (
-    select * from {{ ref('base_chat__conversation_actions_landed') }}
-),
+-- Incremental by action: a refresh decides again for the actions with a version loaded now
+-- or on a conversation whose messages were decided now, from their landed rows; no landing
+-- file is read again.
+{{ config(
+    materialized='incremental',
+    unique_key='action_id',
+    incremental_strategy=keyed_incremental_strategy(),
+    on_schema_change='sync_all_columns',
+) }}
+-- depends_on: {{ ref('base_chat__messages') }}
+
+with {{ landed_rows_decided_now('base_chat__conversation_actions_landed', 'action_id') }},
 
 conversations as (
     {{ conversations_of_clean_messages('landed') }}

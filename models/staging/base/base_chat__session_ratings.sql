@@ -2,11 +2,18 @@
 -- that can never belong to a session (its conversation has no buyer message, names another
 -- shop, or it predates the conversation's first buyer message: metrics.md §6) is quarantined;
 -- identical copies of a rating_id collapse to one; copies that disagree are all quarantined
--- (duplicate_conflict). Rebuilt from the landed rows on every build (no landing file is read
--- again).
-with landed as (
-    select * from {{ ref('base_chat__session_ratings_landed') }}
-),
+-- (duplicate_conflict). Incremental by rating: a refresh decides again for the ratings with a
+-- copy loaded now or on a conversation whose messages were decided now, from their landed
+-- rows; no landing file is read again.
+{{ config(
+    materialized='incremental',
+    unique_key='rating_id',
+    incremental_strategy=keyed_incremental_strategy(),
+    on_schema_change='sync_all_columns',
+) }}
+-- depends_on: {{ ref('base_chat__messages') }}
+
+with {{ landed_rows_decided_now('base_chat__session_ratings_landed', 'rating_id') }},
 
 conversations as (
     {{ conversations_of_clean_messages('landed') }}
