@@ -67,6 +67,9 @@ LATE = "case when hash(to_json(t)) % 8 = 0 then to_hours(cast(hash(to_json(t)) %
 
 # dbt's output of each build of the `refreshed` fixture, in order
 PUBLISHED: list[str] = []
+# after each build of the `refreshed` fixture: (conversation_id, attributed_order_count) of the
+# sessions of _order_moving_between_conversations
+MOVED_ORDER: list[list[tuple]] = []
 
 
 def _ts(at: datetime) -> str:
@@ -133,6 +136,49 @@ def _edits_weeks_later(source: Path, raw: Path, at: datetime) -> None:
     con.close()
 
 
+def _order_moving_between_conversations(source: Path, raw: Path, index: int) -> None:
+    """One buyer, two conversations at one shop, one order (metrics.md §6: it goes to the
+    buyer's session with the latest first reply before it). On 2026-01-01 conversation
+    `xconv-b` is answered at 10:30, `xconv-a` at 11:30, the order is placed at 12:00: it belongs
+    to xconv-a's session. xconv-a's reply lands late (checkpoint 2): until then the order is
+    xconv-b's, and the refresh that walks xconv-a must also recompute xconv-b, which received
+    nothing."""
+    if index not in (0, 2):
+        return
+    con = duckdb.connect()
+    shop = con.execute(f"select min(shop_id) from read_csv('{source}/shops.csv')").fetchone()[0]
+    agent = con.execute(f"select min(agent_id) from read_csv('{source}/agents.csv')").fetchone()[0]
+    messages = [  # message_id, conversation_id, sender_role, sender_id, created_at
+        ("xmsg-b1", "xconv-b", "BUYER", "xbuyer", "2026-01-01T10:00:00Z"),
+        ("xmsg-b2", "xconv-b", "CUSTOMER_SERVICE", agent, "2026-01-01T10:30:00Z"),
+        ("xmsg-a1", "xconv-a", "BUYER", "xbuyer", "2026-01-01T11:00:00Z"),
+    ]
+    if index == 2:
+        messages = [("xmsg-a2", "xconv-a", "CUSTOMER_SERVICE", agent, "2026-01-01T11:30:00Z")]
+    columns = [r[0] for r in con.execute(
+        f"describe select * from read_csv('{source}/messages.csv', all_varchar = true)"
+    ).fetchall()]
+    values = ", ".join(
+        f"('{m}', '{c}', '{shop}', '{role}', '{sender}', 'TEXT', '', '{at}', 'true')"
+        for m, c, role, sender, at in messages
+    )
+    con.execute(
+        f"create table m (message_id, conversation_id, shop_id, sender_role, sender_id, "
+        f"message_type, content, created_at, is_visible) as values {values}"
+    )
+    con.execute(
+        f"copy (select {', '.join(columns)} from m) "
+        f"to '{raw}/messages/xconversations-{index:02d}.csv' (header, force_quote *)"
+    )
+    if index == 0:
+        con.execute(
+            f"copy (select 'xorder' as order_id, '{shop}' as shop_id, 'xbuyer' as buyer_id, "
+            f"'2026-01-01T12:00:00Z' as created_at, '25.00' as amount, 'USD' as currency) "
+            f"to '{raw}/orders/xorder.csv' (header, force_quote *)"
+        )
+    con.close()
+
+
 def _rows(path: Path, relation: str) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         columns = [r[0] for r in con.execute(f"describe {relation}").fetchall()]
@@ -190,10 +236,18 @@ def refreshed(generated: Path, tmp_path_factory) -> tuple[Path, Path, int]:
     for index, day in enumerate(CHECKPOINTS):
         until = START + timedelta(days=day)
         _land_checkpoint(generated, raw, index, since, until)
+        _order_moving_between_conversations(generated, raw, index)
         if day == 20:
             _edits_weeks_later(generated, raw, until - timedelta(hours=1))
         built = build_warehouse(raw, warehouse, _as_of(day), with_tests=False)
         PUBLISHED.append(built.stdout)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            MOVED_ORDER.append(
+                con.execute(
+                    "select conversation_id, attributed_order_count from marts.fct_chat_sessions "
+                    "where conversation_id in ('xconv-a', 'xconv-b') order by all"
+                ).fetchall()
+            )
         since = until
     return raw, warehouse, CHECKPOINTS[-1]
 
@@ -243,6 +297,13 @@ def test_incremental_refreshes_equal_a_full_build(refreshed, tmp_path: Path) -> 
         ).fetchone()
     # the scenarios really happened: the late edit, the late verdicts, the redeliveries
     assert holiday > 0 and reported > 0 and collapsed > 0, (holiday, reported, collapsed)
+
+def test_an_order_moves_to_the_conversation_whose_reply_landed_late(refreshed) -> None:
+    """The refresh that re-walks xconv-a recomputes xconv-b too, which received nothing
+    (metrics.md §6; int_refresh_scope, f). Checked right after that refresh: a later one may
+    recompute xconv-b for another reason and hide a stale count."""
+    assert MOVED_ORDER[0] == MOVED_ORDER[1] == [("xconv-a", 0), ("xconv-b", 1)], MOVED_ORDER
+    assert all(after == [("xconv-a", 1), ("xconv-b", 0)] for after in MOVED_ORDER[2:]), MOVED_ORDER
 
 
 def test_a_refresh_catches_a_stale_twin_of_a_recomputed_row(refreshed, tmp_path: Path) -> None:

@@ -11,9 +11,10 @@
 --      loaded now (old and new spans);
 --   e. conversations with a session open, or PENDING, at the previous build: closing, expiring
 --      and deadlines happen with time;
---   f. every conversation of a buyer at a shop where one of the above has that buyer, or an
---      order loaded now names them: an order goes to the buyer's session with the latest
---      first reply, in any of the buyer's conversations (metrics.md §6).
+--   f. every conversation of a buyer at a shop where one of the above has that buyer and an
+--      order names them, or an order loaded now names them: an order goes to the buyer's
+--      session with the latest first reply, in any of the buyer's conversations (metrics.md
+--      §6). A buyer with no order has nothing to move between conversations.
 -- The previous build's sessions are read from the relations as they are before this build
 -- rewrites them (int_refresh_scope runs before the walk). needs_walk marks the conversations
 -- whose rows changed (a, b): only those are walked again; the others' walk is as it was.
@@ -24,6 +25,7 @@
 -- depends_on: {{ ref('base_chat__shop_holiday_periods_landed') }}
 -- depends_on: {{ ref('base_chat__orders_landed') }}
 -- depends_on: {{ ref('stg_chat__messages') }}
+-- depends_on: {{ ref('stg_chat__orders') }}
 
 {% set mode = chat_refresh_mode() %}
 {% set previous_sessions = adapter.get_relation(
@@ -161,6 +163,13 @@ orders_landed as {{ inline_cte() }} (
     select * from {{ ref('base_chat__orders_landed') }}
 ),
 
+buyers_with_orders as (
+    select distinct
+        buyer_id,
+        shop_id
+    from {{ ref('stg_chat__orders') }}
+),
+
 buyers as (
     select distinct
         buyer_messages.buyer_id,
@@ -168,6 +177,9 @@ buyers as (
     from buyer_messages
     inner join direct
         on buyer_messages.conversation_id = direct.conversation_id
+    inner join buyers_with_orders
+        on buyer_messages.buyer_id = buyers_with_orders.buyer_id
+        and buyer_messages.shop_id = buyers_with_orders.shop_id
     union
     select distinct
         copies.buyer_id,
