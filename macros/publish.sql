@@ -159,9 +159,10 @@
     {% if keys %}
       {% do updates.update({node.name: refresh_keys_condition(
           'intermediate.int_refresh_keys', keys.group(1))}) %}
-    {% elif 'delete_refresh_scope(walked=true)' in hooks %}
+    {% elif modules.re.search("delete_refresh_scope\\(only='(\\w+)'\\)", hooks) %}
       {% do updates.update({node.name: refresh_scope_condition(
-          'intermediate.int_refresh_scope', walked=true)}) %}
+          'intermediate.int_refresh_scope', only=modules.re.search(
+              "delete_refresh_scope\\(only='(\\w+)'\\)", hooks).group(1))}) %}
     {% elif 'delete_refresh_scope()' in hooks %}
       {% do updates.update({node.name: refresh_scope_condition(
           'intermediate.int_refresh_scope')}) %}

@@ -235,13 +235,15 @@
 
 
 {#- A filter on the conversations an incremental refresh recomputes (int_refresh_scope):
-    `and <column> in (...)`, or nothing in a full recompute. With `walked`, only those whose
-    rows changed (the walk and what reads only its rows). -#}
-{% macro in_refresh_scope(column='conversation_id', walked=false) -%}
+    `and <column> in (...)`, or nothing in a full recompute. With `only`, a flag column of
+    int_refresh_scope, only the conversations it marks: `needs_walk` (their rows changed: the
+    walk), `needs_timeline` (those, and those whose sessions' exclusion a holiday version can
+    change: fct_conversation_events). -#}
+{% macro in_refresh_scope(column='conversation_id', only=none) -%}
   {%- if is_incremental() %}
     and {{ column }} in (
         select scope.conversation_id from {{ ref('int_refresh_scope') }} as scope
-        {%- if walked %} where scope.needs_walk{% endif %}
+        {%- if only %} where scope.{{ only }}{% endif %}
     )
   {%- endif %}
 {%- endmacro %}
@@ -249,23 +251,23 @@
 
 {#- pre_hook of the models that recompute whole conversations: remove the rows of the
     conversations this refresh recomputes (they are inserted again, or are gone). -#}
-{% macro delete_refresh_scope(column='conversation_id', walked=false) %}
+{% macro delete_refresh_scope(column='conversation_id', only=none) %}
   {% if execute and is_incremental() %}
     delete from {{ this }}
-    where {{ refresh_scope_condition(ref('int_refresh_scope'), column, walked) }}
+    where {{ refresh_scope_condition(ref('int_refresh_scope'), column, only) }}
   {% elif target.type == 'spark' %}
     {{ _nothing_to_delete() }}
   {% endif %}
 {% endmacro %}
 
 
-{#- The rows of the conversations this refresh recomputes (of those whose rows changed, with
-    `walked`), as a condition; `scope` is int_refresh_scope. The publication deletes the same
-    rows from the published copy (macros/publish.sql). -#}
-{% macro refresh_scope_condition(scope, column='conversation_id', walked=false) -%}
+{#- The rows of the conversations this refresh recomputes (of those `only` marks, when given),
+    as a condition; `scope` is int_refresh_scope. The publication deletes the same rows from the
+    published copy (macros/publish.sql). -#}
+{% macro refresh_scope_condition(scope, column='conversation_id', only=none) -%}
     {{ column }} in (
         select conversation_id from {{ scope }}
-        {%- if walked %} where needs_walk{% endif %}
+        {%- if only %} where {{ only }}{% endif %}
     )
 {%- endmacro %}
 

@@ -26,7 +26,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refresh_scope(walked=true) }}
+    pre_hook="{{ delete_refresh_scope(only='needs_walk') }}
 -- depends_on: {{ ref('int_refresh_scope') }}",
     post_hook="{{ insert_other_batches() }}",
 ) }}
@@ -44,13 +44,13 @@ messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
-        {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
+        {{ in_refresh_scope(only='needs_walk') }}  -- noqa: LT02
         {{ batch_filter }}  -- noqa: LT02
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
+    where true {{ in_refresh_scope(only='needs_walk') }} {{ batch_filter }}
 ),
 
 message_events as (

@@ -18,6 +18,7 @@
 -- The previous build's sessions are read from the relations as they are before this build
 -- rewrites them (int_refresh_scope runs before the walk). needs_walk marks the conversations
 -- whose rows changed (a, b): only those are walked again; the others' walk is as it was.
+-- needs_timeline marks those and (d): fct_conversation_events recomputes them.
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('base_chat__messages') }}
 -- depends_on: {{ ref('base_chat__conversation_actions_landed') }}
@@ -36,7 +37,8 @@
 
 select
     cast(null as {{ dbt.type_string() }}) as conversation_id,
-    cast(null as boolean) as needs_walk
+    cast(null as boolean) as needs_walk,
+    cast(null as boolean) as needs_timeline
 where false
 
 {% else %}
@@ -203,14 +205,22 @@ recomputed as (
 ),
 
 -- needs_walk: the rows changed, so the walk runs again; otherwise only the session models
--- recompute (time closes, expires and ends the PENDING status; orders and ratings attach)
+-- recompute (time closes, expires and ends the PENDING status; orders and ratings attach).
+-- needs_timeline: fct_conversation_events recomputes these and those whose sessions a holiday
+-- version can exclude (a report or "no reply needed" then excludes nothing, and its row says
+-- so); what else a row did depends on its conversation's rows and on time only through rows
+-- stamped after the previous as_of, which are new rows (walked).
 final as (
     select
         recomputed.conversation_id,
-        walked.conversation_id is not null as needs_walk
+        walked.conversation_id is not null as needs_walk,
+        walked.conversation_id is not null or holidays_now.conversation_id is not null
+            as needs_timeline
     from recomputed
     left join walked
         on recomputed.conversation_id = walked.conversation_id
+    left join holidays_now
+        on recomputed.conversation_id = holidays_now.conversation_id
 )
 
 select * from final

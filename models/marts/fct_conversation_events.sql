@@ -11,7 +11,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refresh_scope(walked=true) }}
+    pre_hook="{{ delete_refresh_scope(only='needs_timeline') }}
 -- depends_on: {{ ref('int_refresh_scope') }}",
     post_hook="{{ insert_other_batches() }}",
 ) }}
@@ -21,28 +21,28 @@ with messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
-        {{ in_refresh_scope(walked=true) }}  -- noqa: LT02
+        {{ in_refresh_scope(only='needs_timeline') }}  -- noqa: LT02
         {{ batch_filter }}  -- noqa: LT02
 ),
 
 actions as (
     select * from {{ ref('int_conversation_actions_versioned') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
+    where true {{ in_refresh_scope(only='needs_timeline') }} {{ batch_filter }}
 ),
 
 walk as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
+    where true {{ in_refresh_scope(only='needs_timeline') }} {{ batch_filter }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
+    where true {{ in_refresh_scope(only='needs_timeline') }} {{ batch_filter }}
 ),
 
 allocations as (
     select * from {{ ref('int_session_allocations') }}
-    where true {{ in_refresh_scope(walked=true) }} {{ batch_filter }}
+    where true {{ in_refresh_scope(only='needs_timeline') }} {{ batch_filter }}
 ),
 
 rows_of_conversations as (
