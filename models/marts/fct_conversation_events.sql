@@ -4,8 +4,9 @@
 -- version at as_of) stamped at or before as_of; rows the walk skips (notifications, entering
 -- the chat, invisible replies) are here too, marked as having no effect. Implicit closes
 -- (EXPIRED, IDLE) are not rows: fct_chat_sessions has their instant and reason. A refresh
--- recomputes the conversations whose rows changed (what a row did depends on its conversation's
--- rows only, not on the passing of time); a full recompute at scale computes one batch of
+-- recomputes the conversations whose rows changed and those whose sessions a holiday version
+-- can exclude (int_refresh_scope.needs_timeline: what a row did depends on its conversation's
+-- rows and on the exclusion of its session); a full recompute at scale computes one batch of
 -- conversations at a time (macros/batches.sql).
 {{ config(
     materialized='incremental',
