@@ -156,13 +156,13 @@
       and node.config.materialized == 'incremental' %}
     {% set hooks = node.config['pre-hook'] | map(attribute='sql') | join('\n') %}
     {% set keys = modules.re.search("delete_refresh_keys\\('(\\w+)'\\)", hooks) %}
+    {% set flagged = modules.re.search("delete_refresh_scope\\(only='(\\w+)'\\)", hooks) %}
     {% if keys %}
       {% do updates.update({node.name: refresh_keys_condition(
           'intermediate.int_refresh_keys', keys.group(1))}) %}
-    {% elif modules.re.search("delete_refresh_scope\\(only='(\\w+)'\\)", hooks) %}
+    {% elif flagged %}
       {% do updates.update({node.name: refresh_scope_condition(
-          'intermediate.int_refresh_scope', only=modules.re.search(
-              "delete_refresh_scope\\(only='(\\w+)'\\)", hooks).group(1))}) %}
+          'intermediate.int_refresh_scope', only=flagged.group(1))}) %}
     {% elif 'delete_refresh_scope()' in hooks %}
       {% do updates.update({node.name: refresh_scope_condition(
           'intermediate.int_refresh_scope')}) %}
