@@ -86,6 +86,23 @@ def test_the_published_file_holds_what_readers_need_and_no_build_state(built) ->
     assert working_path(warehouse, env={}).exists() and not publishing_path(warehouse).exists()
 
 
+def _storage_version(path: Path) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "select tags['storage_version'] from duckdb_databases() "
+            "where database_name = current_database()"
+        ).fetchone()[0]
+
+
+def test_the_build_writes_duckdbs_newest_storage_format(built) -> None:
+    """profiles.yml's config_options: the working file and the published file are both in the
+    format of the DuckDB that wrote them (faster to write than the v1.0 default)."""
+    _raw, warehouse = built
+    newest = f"v{'.'.join(duckdb.__version__.split('.')[:2])}.0+"
+    assert _storage_version(working_path(warehouse, env={})) == newest
+    assert _storage_version(warehouse) == newest
+
+
 def test_a_failed_build_publishes_nothing(built) -> None:
     raw, warehouse = built
     before = warehouse.read_bytes()

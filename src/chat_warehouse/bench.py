@@ -716,8 +716,9 @@ def _generate_step(out: str, size: int, seed: int, days: int) -> dict[str, Any]:
 
 def duckdb_settings(database: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The DuckDB settings a build gets from profiles.yml, for another database file (the floor
-    runs with them): (the plugin's resources, given at connect; what is SET once connected: the
-    profile's `settings`, as dbt-duckdb does, and the plugin's max_temp_directory_size)."""
+    runs with them): (what is given at connect: the profile's `config_options`, such as the
+    storage format, and the plugin's resources; what is SET once connected: the profile's
+    `settings`, as dbt-duckdb does, and the plugin's max_temp_directory_size)."""
     import yaml
 
     from chat_warehouse.duckdb_plugin import resources
@@ -726,7 +727,8 @@ def duckdb_settings(database: str) -> tuple[dict[str, Any], dict[str, Any]]:
     output = profile["chat_warehouse"]["outputs"]["duckdb"]
     plugin = next(p for p in output.get("plugins", []) if p["module"].endswith("duckdb_plugin"))
     res = resources(plugin.get("config") or {}, database)
-    return res.duckdb_config(), {**(output.get("settings") or {}), **res.after_connect()}
+    config = {**(output.get("config_options") or {}), **res.duckdb_config()}
+    return config, {**(output.get("settings") or {}), **res.after_connect()}
 
 
 def _floor_step(raw: str, database: str) -> dict[str, Any]:
