@@ -44,6 +44,7 @@
     ('intermediate', 'int_conversation_events_sessionized'),
     ('intermediate', 'int_sessions_with_response_flags'),
     ('intermediate', 'int_agent_workload_days'),
+    ('intermediate', 'int_refresh_key_rows'),
     ('marts', 'fct_chat_sessions'),
     ('marts', 'fct_shop_daily'),
   ]) }}
@@ -327,12 +328,13 @@
 
 
 {#- The rows of `relation` (fct_chat_sessions for kind 'session', int_agent_workload_days for
-    'hold') of the conversations in int_refresh_scope, as refresh keys with a digest of the
-    whole row. int_refresh_previous_keys selects them before the build rewrites the relation,
-    int_refresh_keys after: one select for both, so that an unchanged row gives the same keys
-    and digest on both sides. -#}
+    'hold') this build wrote (every row in a full recompute; in a refresh, those of the
+    conversations in int_refresh_scope: both models stamp built_invocation_id), as refresh keys
+    with a digest of the whole row but the stamp, for int_refresh_key_rows. The stamp is a
+    constant per build, so DuckDB skips the row groups of earlier builds by their min/max. -#}
 {% macro refresh_key_rows(kind, relation) -%}
     select
+        keyed.conversation_id,
         '{{ kind }}' as key_kind,
         keyed.shop_id,
         {%- if kind == 'session' %}
@@ -346,9 +348,8 @@
         {%- endif %}
         {{ row_digest('keyed') }} as row_digest
     from (
-        select {{ star_except(['built_invocation_id']) if kind == 'session' else '*' }}
+        select {{ star_except(['built_invocation_id']) }}
         from {{ relation }}
+        where built_invocation_id = {{ this_invocation() }}
     ) as keyed
-    inner join {{ ref('int_refresh_scope') }} as scope
-        on keyed.conversation_id = scope.conversation_id
 {%- endmacro %}

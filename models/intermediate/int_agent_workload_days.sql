@@ -147,4 +147,7 @@ final as (
     select * from lost
 )
 
-select * from final
+select
+    *,
+    {{ this_invocation() }} as built_invocation_id
+from final

@@ -19,7 +19,7 @@
 -- depends_on: {{ ref('int_refresh_previous_keys') }}
 -- depends_on: {{ ref('int_refresh_scope') }}
 -- depends_on: {{ ref('fct_chat_sessions') }}
--- depends_on: {{ ref('int_agent_workload_days') }}
+-- depends_on: {{ ref('int_refresh_key_rows') }}
 -- depends_on: {{ ref('stg_chat__shops') }}
 
 {% set mode = chat_refresh_mode() %}
@@ -41,12 +41,18 @@ with previous_keys as (
     select * from {{ ref('int_refresh_previous_keys') }}
 ),
 
-current_sessions as (
-    {{ refresh_key_rows('session', ref('fct_chat_sessions')) }}
-),
-
-current_holds as (
-    {{ refresh_key_rows('hold', ref('int_agent_workload_days')) }}
+-- the key rows this build wrote (int_refresh_key_rows stamps them): those of the
+-- conversations it recomputed
+current_keys as (
+    select
+        key_kind,
+        shop_id,
+        agent_id,
+        key_date,
+        key_hour,
+        row_digest
+    from {{ ref('int_refresh_key_rows') }}
+    where built_invocation_id = {{ this_invocation() }}
 ),
 
 -- the rows that changed: counted +1 as they are now and -1 as they were, a row (its keys and
@@ -60,9 +66,7 @@ changed as (
         key_hour,
         row_digest
     from (
-        select *, 1 as side from current_sessions
-        union all
-        select *, 1 as side from current_holds
+        select *, 1 as side from current_keys
         union all
         select *, -1 as side from previous_keys
     ) as versions

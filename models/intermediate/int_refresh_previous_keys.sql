@@ -4,19 +4,18 @@
 -- local date), with a digest of the whole row. int_refresh_keys compares these with the rows
 -- the build writes: the keys of a row that changed, appeared or vanished are rewritten (so a
 -- session that moved or vanished leaves no stale figure behind); a recomputed row equal to
--- its previous version changes no mart row. Read from the relations as they are before this
--- build rewrites them. Empty in a full recompute.
+-- its previous version changes no mart row. Read from int_refresh_key_rows, the narrow table
+-- of those keys and digests that the previous build left, before this build rewrites it (it
+-- runs after this model). Empty in a full recompute.
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('int_refresh_scope') }}
 
 {% set mode = chat_refresh_mode() %}
-{% set previous_sessions = adapter.get_relation(
-    database=target.database, schema='marts', identifier='fct_chat_sessions') if execute else none %}
-{% set previous_holds = adapter.get_relation(
-    database=target.database, schema='intermediate', identifier='int_agent_workload_days')
+{% set previous_keys = adapter.get_relation(
+    database=target.database, schema='intermediate', identifier='int_refresh_key_rows')
     if execute else none %}
 
-{% if mode == 'full' or previous_sessions is none or previous_holds is none %}
+{% if mode == 'full' or previous_keys is none %}
 
 select
     cast(null as {{ dbt.type_string() }}) as key_kind,
@@ -29,20 +28,15 @@ where false
 
 {% else %}
 
-with sessions as (
-    {{ refresh_key_rows('session', previous_sessions) }}
-),
-
-holds as (
-    {{ refresh_key_rows('hold', previous_holds) }}
-),
-
-final as (
-    select * from sessions
-    union all
-    select * from holds
-)
-
-select * from final
+select
+    previous.key_kind,
+    previous.shop_id,
+    previous.agent_id,
+    previous.key_date,
+    previous.key_hour,
+    previous.row_digest
+from {{ previous_keys }} as previous
+inner join {{ ref('int_refresh_scope') }} as scope
+    on previous.conversation_id = scope.conversation_id
 
 {% endif %}

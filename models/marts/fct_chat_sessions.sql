@@ -7,7 +7,6 @@
     pre_hook="{{ delete_refresh_scope() }}
 -- depends_on: {{ ref('int_refresh_scope') }}",
 ) }}
--- depends_on: {{ ref('int_refresh_previous_keys') }}
 
 with sessions as (
     select * from {{ ref('int_sessions_with_responsible_agents') }}
