@@ -115,7 +115,15 @@
   {% do run_query("comment on table chat_publication.audit.published_build is "
       ~ _sql_text("The build this file was published from: its as_of, when it ran and was "
                   ~ "published, the dbt invocation, and how many models and tests it ran.")) %}
+  {#- the published copy's deleted rows too are compacted in bulk (macros/compaction.sql):
+      its detach is its checkpoint -#}
+  {% set compacting = tables_to_compact('chat_publication') | length > 0 %}
+  {% if compacting %}
+    {{ log("Compacting the published file's deleted rows.", info=True) }}
+    {% do run_query(vacuum_setting(true)) %}
+  {% endif %}
   {% do run_query("detach chat_publication") %}
+  {% if compacting %}{% do run_query(vacuum_setting(false)) %}{% endif %}
   {% do run_query("select chat_replace_file(" ~ _sql_text(staging_file) ~ ", "
       ~ _sql_text(published) ~ ")") %}
   {{ log("Published " ~ relations.rows | length ~ " relations (marts, audit, reference) to "

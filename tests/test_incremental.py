@@ -73,6 +73,13 @@ MOVED_ORDER: list[list[tuple]] = []
 # after each refresh of the `refreshed` fixture: (day, the marts and audit relations that differ
 # from a full build of the landing folder as it was then, at the same as_of)
 STEP_DIFFERENCES: list[tuple[int, list[str]]] = []
+# after each build of the `refreshed` fixture: fct_chat_sessions' physical rows (DuckDB's
+# estimated_size, deleted rows included) and live rows, in the working file
+SESSION_ROWS: list[tuple[int, int]] = []
+# the refreshes of the `refreshed` fixture that compact every file with deleted rows (the
+# thresholds lowered to nothing): compaction must not change a result
+COMPACTING = {2, 4}
+COMPACT_ALWAYS = {"compaction_min_rows": 0, "compaction_deleted_share": 0.000001}
 
 
 def _ts(at: datetime) -> str:
@@ -246,8 +253,22 @@ def refreshed(generated: Path, tmp_path_factory) -> tuple[Path, Path, int]:
         _order_moving_between_conversations(generated, raw, index)
         if day == 20:
             _edits_weeks_later(generated, raw, until - timedelta(hours=1))
-        built = build_warehouse(raw, warehouse, _as_of(day), with_tests=False)
+        built = build_warehouse(
+            raw,
+            warehouse,
+            _as_of(day),
+            with_tests=False,
+            extra_vars=COMPACT_ALWAYS if index in COMPACTING else None,
+        )
         PUBLISHED.append(built.stdout)
+        with duckdb.connect(str(working_path(warehouse, env={})), read_only=True) as con:
+            SESSION_ROWS.append(
+                con.execute(
+                    "select (select estimated_size from duckdb_tables() "
+                    "where schema_name = 'marts' and table_name = 'fct_chat_sessions'), "
+                    "(select count(*) from marts.fct_chat_sessions)"
+                ).fetchone()
+            )
         with duckdb.connect(str(warehouse), read_only=True) as con:
             MOVED_ORDER.append(
                 con.execute(
@@ -282,6 +303,21 @@ def test_each_refresh_publishes_only_what_it_recomputed(refreshed) -> None:
         assert "(incremental: 6 marts updated by the rows this refresh recomputed" in output, (
             output[-2000:]
         )
+
+
+def test_a_refresh_leaves_deleted_rows_until_a_table_is_worth_compacting(refreshed) -> None:
+    """macros/compaction.sql: a checkpoint does not vacuum (profiles.yml), so a refresh leaves
+    the rows it deleted in place; a build compacts the working file and the published copy
+    only when a table over compaction_min_rows rows holds compaction_deleted_share of deleted
+    rows (here: the tiny tables never reach the default minimum, and the refreshes in
+    COMPACTING lower both thresholds; the comparisons with full builds cover them)."""
+    assert len(SESSION_ROWS) == len(CHECKPOINTS)
+    physical, live = SESSION_ROWS[1]
+    assert physical > live, SESSION_ROWS  # the first refresh's deleted sessions are still there
+    for index, output in enumerate(PUBLISHED):
+        compacted = index in COMPACTING
+        assert ("Compacting the working file's deleted rows" in output) == compacted, index
+        assert ("Compacting the published file's deleted rows" in output) == compacted, index
 
 
 def test_every_refresh_equals_a_full_build_of_the_files_then(refreshed) -> None:
