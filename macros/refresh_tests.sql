@@ -3,8 +3,9 @@
 
   dbt wraps the model a generic test reads in `get_where_subquery` (where its `where` config
   applies); this project's version adds, in an incremental refresh, a filter on the rows this
-  build wrote (`built_invocation_id`) for the models that stamp it: the incremental marts and
-  the walk, whose other rows were tested by the build that wrote them. A full recompute
+  build wrote (`built_invocation_id`) for the models that stamp it: the incremental marts, the
+  walk and the clean messages (stg_chat__messages passes on base_chat__messages' stamp), whose
+  other rows were tested by the build that wrote them. A full recompute
   (the `full_refresh` job, a first build, a rule change) writes every row, so it tests every
   row.
 
@@ -37,14 +38,16 @@
 
 
 {#- True in an incremental refresh when `relation` is an incremental model stamping each row
-    with the build that wrote it (`built_invocation_id`). -#}
+    with the build that wrote it (`built_invocation_id`), or a view passing on the stamp of the
+    incremental model it reads (stg_chat__messages). -#}
 {% macro _stamps_written_rows(relation) %}
   {% if relation.identifier is not defined or chat_refresh_mode() != 'incremental' %}
     {{ return(false) }}
   {% endif %}
   {% for node in graph.nodes.values() %}
     {% if node.resource_type == 'model' and node.name == relation.identifier
-        and node.config.materialized == 'incremental' and 'built_invocation_id' in node.columns %}
+        and node.config.materialized in ('incremental', 'view')
+        and 'built_invocation_id' in node.columns %}
       {{ return(true) }}
     {% endif %}
   {% endfor %}
@@ -57,8 +60,9 @@
     nothing (every row is read). The key is matched as a row value, `(a, b) in (select a, b
     ...)`, a hash semi-join (an `exists` with null-safe equality was slower than reading every
     row: DECISIONS.md). A key with a null part matches nothing that way, so those rows are all
-    read (the test groups nulls together). -#}
-{% macro written_keys_condition(model, columns, alias) %}
+    read (the test groups nulls together); `null_keys=false` when the test has already left
+    them out (`unique` skips a null value). -#}
+{% macro written_keys_condition(model, columns, alias, null_keys=true) %}
   {% if not execute or not _stamps_written_rows(model) %}{{ return('') }}{% endif %}
   {%- set keys = [] -%}
   {%- set null_parts = [] -%}
@@ -72,7 +76,9 @@
             select {{ columns | join(', ') }} from {{ model }}
             where built_invocation_id = '{{ invocation_id }}'
         )
+        {%- if null_keys %}
         or {{ null_parts | join(' or ') }}
+        {%- endif %}
     )
   {%- endset -%}
   {{ return(condition) }}
@@ -88,7 +94,7 @@ select
 from {{ model }}{{ ' as tested' if model.identifier is defined }}
 where
     {{ column_name }} is not null
-    {{ written_keys_condition(model, [column_name], 'tested') }}
+    {{ written_keys_condition(model, [column_name], 'tested', null_keys=false) }}
 group by {{ column_name }}
 having count(*) > 1
 {% endmacro %}
