@@ -330,14 +330,27 @@ def test_every_refresh_equals_a_full_build_of_the_files_then(refreshed) -> None:
 def test_incremental_refreshes_equal_a_full_build(refreshed, tmp_path: Path) -> None:
     raw, warehouse, day = refreshed
     full = tmp_path / "full.duckdb"
-    # about 3,000 messages in batches of 700 (the refreshes' small scopes are never batched)
+    # about 3,000 messages in batches of 700 (the refreshes' small scopes are never batched),
+    # the messages written in conversation-key order (cluster_min_batches)
     built = build_warehouse(
-        raw, full, _as_of(day), with_tests=False, extra_vars={"conversation_batch_rows": 700}
+        raw,
+        full,
+        _as_of(day),
+        with_tests=False,
+        extra_vars={"conversation_batch_rows": 700, "cluster_min_batches": 2},
     )
     for model in ("int_conversation_events_sessionized", "fct_conversation_events"):
         last = re.findall(rf"{model}: conversation batch (\d+) of (\d+)", built.stdout)
         assert last and last[-1][0] == last[-1][1] and int(last[-1][1]) >= 3, built.stdout[-3000:]
     assert not any("conversation batch" in output for output in PUBLISHED)
+    with duckdb.connect(f"{full}.work", read_only=True) as con:
+        keys, out_of_order = con.execute(
+            "select count(distinct conversation_key), count(*) filter (where conversation_key < prev)"
+            " from (select conversation_key, lag(conversation_key) over (order by rowid) as prev"
+            "       from staging.base_chat__messages)"
+        ).fetchone()
+    # each batch's messages sit together, so its scan skips the other batches' row groups
+    assert keys > 100 and out_of_order == 0, (keys, out_of_order)
     for relation in [f"marts.{m}" for m in MARTS] + [f"audit.{a}" for a in AUDIT]:
         got, want = _rows(warehouse, relation), _rows(full, relation)
         assert len(got) == len(want), f"{relation}: {len(got)} rows refreshed, {len(want)} full"

@@ -179,16 +179,37 @@
 {% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}
 
 
-{#- The batch (0 .. batches-1) a key falls in: a hash of the key, modulo `batches`
-    (macros/batches.sql). -#}
-{% macro conversation_bucket(expr, batches) -%}
-  {{ return(adapter.dispatch('conversation_bucket', 'chat_warehouse')(expr, batches)) }}
+{#- A conversation's key, 0 .. 4095: a hash of its id. A conversation batch is a range of keys
+    (macros/batches.sql); base_chat__messages and the walk store the key, so that a batch's
+    scan of them skips the row groups of the other batches by their min/max. -#}
+{% macro conversation_key(expr) -%}
+  {{ return(adapter.dispatch('conversation_key', 'chat_warehouse')(expr)) }}
 {%- endmacro %}
 
-{% macro default__conversation_bucket(expr, batches) -%}
-  pmod(hash({{ expr }}), {{ batches }})
+{% macro default__conversation_key(expr) -%}
+  cast(pmod(hash({{ expr }}), 4096) as integer)
 {%- endmacro %}
 
-{% macro duckdb__conversation_bucket(expr, batches) -%}
-  (hash({{ expr }}) % {{ batches }})
+{% macro duckdb__conversation_key(expr) -%}
+  cast(hash({{ expr }}) % 4096 as integer)
+{%- endmacro %}
+
+
+{#- The end of a full build's select of base_chat__messages: its rows in order of
+    conversation_key when the walk and the timeline will compute in at least
+    `cluster_min_batches` conversation batches, so that each batch's rows sit in row groups of
+    their own (macros/batches.sql). Nothing in a refresh (it appends a few rows), in a build
+    with fewer batches (the sort costs more than the scans it saves), nor on Spark (it does not
+    batch). -#}
+{% macro cluster_by_conversation_key() -%}
+  {{ return(adapter.dispatch('cluster_by_conversation_key', 'chat_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__cluster_by_conversation_key() -%}{%- endmacro %}
+
+{% macro duckdb__cluster_by_conversation_key() -%}
+  {%- if not is_incremental()
+        and expected_conversation_batches() >= var('cluster_min_batches') | int %}
+order by conversation_key
+  {%- endif %}
 {%- endmacro %}

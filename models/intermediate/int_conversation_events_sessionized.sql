@@ -33,19 +33,20 @@
 {% set expiry_hours = var('session_expiry_hours') %}
 {% set idle_hours = var('session_idle_close_hours') %}
 {% set batch_filter = conversation_batch_filter() %}
+{% set keyed_batch_filter = conversation_batch_filter(stored_key='conversation_key') %}
 
 with recursive
 
 -- An incremental refresh re-walks only the conversations whose rows changed (the walk of a
 -- conversation depends on its rows alone; time acts in int_sessions_closed): int_refresh_scope,
 -- needs_walk (macros/refresh.sql). A full recompute at scale walks one batch of conversations
--- at a time (macros/batches.sql).
+-- at a time (macros/batches.sql), reading the messages of its batch by their stored key.
 messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(only='needs_walk') }}  -- noqa: LT02
-        {{ batch_filter }}  -- noqa: LT02
+        {{ keyed_batch_filter }}  -- noqa: LT02
 ),
 
 actions as (
@@ -426,6 +427,7 @@ final as (
         sessionized.is_last_event,
         sessionized.pending_close_at,
         sessionized.pending_close_reason,
+        {{ conversation_key('sessionized.conversation_id') }} as conversation_key,
         '{{ invocation_id }}' as built_invocation_id
     from sessionized
     inner join ordered_events as events

@@ -7,7 +7,8 @@
 -- recomputes the conversations whose rows changed and those whose sessions a holiday version
 -- can exclude (int_refresh_scope.needs_timeline: what a row did depends on its conversation's
 -- rows and on the exclusion of its session); a full recompute at scale computes one batch of
--- conversations at a time (macros/batches.sql).
+-- conversations at a time (macros/batches.sql), reading the messages and the walk of its batch
+-- by their stored key.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -17,13 +18,14 @@
     post_hook="{{ insert_other_batches() }}",
 ) }}
 {% set batch_filter = conversation_batch_filter() %}
+{% set keyed_batch_filter = conversation_batch_filter(stored_key='conversation_key') %}
 
 with messages as (
     select * from {{ ref('stg_chat__messages') }}
     where
         created_at <= {{ as_of_timestamp() }}
         {{ in_refresh_scope(only='needs_timeline') }}  -- noqa: LT02
-        {{ batch_filter }}  -- noqa: LT02
+        {{ keyed_batch_filter }}  -- noqa: LT02
 ),
 
 actions as (
@@ -33,7 +35,7 @@ actions as (
 
 walk as (
     select * from {{ ref('int_conversation_events_sessionized') }}
-    where true {{ in_refresh_scope(only='needs_timeline') }} {{ batch_filter }}
+    where true {{ in_refresh_scope(only='needs_timeline') }} {{ keyed_batch_filter }}
 ),
 
 sessions as (

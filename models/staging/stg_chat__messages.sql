@@ -4,5 +4,5 @@
 {{ clean_rows_of('base_chat__messages', [
     'message_id', 'conversation_id', 'shop_id', 'sender_role', 'sender_id', 'message_type',
     'created_at', 'is_visible', 'allocated_agent_id',
-    '_checked_invocation_id as built_invocation_id'
+    '_checked_invocation_id as built_invocation_id', 'conversation_key'
 ]) }}

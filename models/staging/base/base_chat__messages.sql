@@ -4,7 +4,9 @@
 -- earliest created_at (metrics.md §8). Incremental by conversation: a refresh decides again
 -- for the conversations of the rows it loaded and of earlier rows sharing a message_id with
 -- them (every row such a decision can change), from their landed rows; no landing file is
--- read again.
+-- read again. A full build writes the rows in order of conversation_key, so that a
+-- conversation batch of the walk and the timeline reads only its own row groups
+-- (macros/batches.sql).
 {{ config(
     materialized='incremental',
     unique_key='conversation_id',
@@ -94,7 +96,8 @@ checked as {{ inline_cte() }} (
             end
         ) as quarantine_rule,
         landed._loaded_invocation_id,
-        {{ this_invocation() }} as _checked_invocation_id
+        {{ this_invocation() }} as _checked_invocation_id,
+        {{ conversation_key('landed.conversation_id') }} as conversation_key
     from landed
     left join conversation_shops
         on landed.conversation_id = conversation_shops.conversation_id
@@ -105,3 +108,4 @@ checked as {{ inline_cte() }} (
     raw_row_columns=['message_id', 'conversation_id', 'shop_id', 'sender_role', 'sender_id',
                      'message_type', 'allocated_agent_id', 'created_at', 'is_visible',
                      '_source_file']) }}
+{{ cluster_by_conversation_key() }}
