@@ -53,8 +53,14 @@
         run_query('select count(*) from ' ~ messages).columns[0].values()[0]}) %}
     {% do graph.update({'chat_message_counts': known}) %}
   {% endif %}
-  {% set rows = known[invocation_id] %}
-  {{ return([[1, ((rows + batch_rows - 1) // batch_rows) | int] | max, 4096] | min) }}
+  {{ return(_batches_of(known[invocation_id], batch_rows)) }}
+{% endmacro %}
+
+
+{#- ceil(rows / batch_rows), at least 1 and at most one conversation key a batch. -#}
+{% macro _batches_of(rows, batch_rows) %}
+  {{ return([[1, ((rows + batch_rows - 1) // batch_rows) | int] | max,
+             conversation_key_count()] | min) }}
 {% endmacro %}
 
 
@@ -68,8 +74,8 @@
   {% set batch_rows = var('conversation_batch_rows') | int %}
   {% if batch_rows <= 0 %}{{ return(1) }}{% endif %}
   {% set landed = ref('base_chat__messages_landed') %}
-  {% set rows = run_query('select count(*) from ' ~ landed).columns[0].values()[0] %}
-  {{ return([[1, ((rows + batch_rows - 1) // batch_rows) | int] | max, 4096] | min) }}
+  {{ return(_batches_of(run_query('select count(*) from ' ~ landed).columns[0].values()[0],
+                        batch_rows)) }}
 {% endmacro %}
 
 
@@ -82,7 +88,8 @@
 {#- The keys of batch `batch` (0-based) of `batches`, as a condition to follow a key
     expression: `between <first> and <last> /* conversation batch b of N */`. -#}
 {% macro _batch_range(batch, batches) -%}
-  between {{ (batch * 4096) // batches }} and {{ ((batch + 1) * 4096) // batches - 1 }}
+  {%- set keys = conversation_key_count() %}
+  between {{ (batch * keys) // batches }} and {{ ((batch + 1) * keys) // batches - 1 }}
   {{- ' ' ~ _batch_marker(batch, batches) }}
 {%- endmacro %}
 

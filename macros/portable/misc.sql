@@ -187,12 +187,15 @@
 {%- endmacro %}
 
 {% macro default__conversation_key(expr) -%}
-  cast(pmod(hash({{ expr }}), 4096) as integer)
+  cast(pmod(hash({{ expr }}), {{ conversation_key_count() }}) as integer)
 {%- endmacro %}
 
 {% macro duckdb__conversation_key(expr) -%}
-  cast(hash({{ expr }}) % 4096 as integer)
+  cast(hash({{ expr }}) % {{ conversation_key_count() }} as integer)
 {%- endmacro %}
+
+{#- How many conversation keys there are (0 .. this - 1): the most batches a build can have. -#}
+{% macro conversation_key_count() %}{{ return(4096) }}{% endmacro %}
 
 
 {#- The end of a full build's select of base_chat__messages: its rows in order of
